@@ -1,0 +1,92 @@
+"""The seed plan of the Sầm Sơn MTTQ Standing Committee (2023) as a draft of ``soanthao``,
+with the two incoming plans it implements registered as incoming documents."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from orgchart import demo as orgchart_demo
+from orgchart.models import Organization
+
+from . import services
+from .models import Document, Receipt
+
+SEPARATOR = "-----"
+RECIPIENTS_HEADING = "Nơi nhận"
+
+
+def seed_body(text: str) -> str:
+    """The plan's body: from after the title's rule to the Nơi nhận block, which the system
+    renders from structured recipients instead."""
+    start = text.index(SEPARATOR)
+    start = text.index("\n", start) + 1
+    end = text.index(RECIPIENTS_HEADING)
+    lines = [line.strip() for line in text[start:end].splitlines()]
+    paragraphs, current = [], []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)
+
+
+def load_incoming(data: dict) -> list[Receipt]:
+    issuer = Organization.objects.get(code=data["seed_plan"]["issuer"])
+    clerk = get_user_model().objects.get(username="vanthu")
+    receipts = []
+    for row in data["incoming"]:
+        existing = Receipt.objects.filter(
+            organization=issuer, document__isnull=True, sender_symbol=row["symbol"]
+        ).first()
+        receipts.append(
+            existing
+            or services.register_incoming(
+                actor=clerk,
+                organization=issuer,
+                sender_name=row["sender_name"],
+                sender_symbol=row["symbol"],
+                sender_date=datetime.date.fromisoformat(row["date"]),
+                title=row["title"],
+                doc_type=row["doc_type"],
+            )
+        )
+    return receipts
+
+
+def load_seed_plan(data: dict, references: list[Receipt]) -> Document:
+    plan = data["seed_plan"]
+    User = get_user_model()
+    drafter = User.objects.get(username=plan["drafter"])
+    existing = Document.objects.filter(drafter=drafter, title=plan["title"]).first()
+    if existing:
+        return existing
+    text = (orgchart_demo.FIXTURE.parent / plan["file"]).read_text(encoding="utf-8")
+    return services.create_draft(
+        actor=drafter,
+        issuer=plan["issuer"],
+        doc_type=plan["doc_type"],
+        title=plan["title"],
+        body=seed_body(text),
+        authority_prefix=plan["authority_prefix"],
+        collective_name=plan["collective_name"],
+        signer_title=plan["signer_title"],
+        signer=plan["signer"],
+        recipients=plan["recipients"],
+        references=references,
+        luu=plan["luu"],
+    )
+
+
+@transaction.atomic
+def load(fixture: Path | None = None) -> Document:
+    data = orgchart_demo.read_fixture(fixture or orgchart_demo.FIXTURE)
+    orgchart_demo.load_chart(data)
+    return load_seed_plan(data, load_incoming(data))

@@ -1,0 +1,62 @@
+"""Errors of the service layer. Each maps to one HTTP status in the API and to one message
+in the UI; the message is bilingual so a clerk and an integrator both understand it."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceError(Exception):
+    status_code = 400
+    default_code = "error"
+    default_detail = _("Yêu cầu không hợp lệ. / Invalid request.")
+
+    def __init__(self, detail=None, *, code: str | None = None):
+        self.detail = detail if detail is not None else self.default_detail
+        self.code = code or self.default_code
+        super().__init__(str(self.detail))
+
+
+class NotFound(ServiceError):
+    """The object does not exist or the actor may not know it exists."""
+
+    status_code = 404
+    default_code = "not_found"
+    default_detail = _("Không tìm thấy. / Not found.")
+
+
+class Forbidden(ServiceError):
+    """The actor sees the object but may not take this action on it."""
+
+    status_code = 403
+    default_code = "permission_denied"
+    default_detail = _("Bạn không có quyền thực hiện thao tác này. / You may not do this.")
+
+
+class Conflict(ServiceError):
+    """The object is not in a state that allows the action, or a concurrent change won."""
+
+    status_code = 409
+    default_code = "invalid_state"
+    default_detail = _(
+        "Văn bản không ở trạng thái cho phép thao tác này. / Not allowed in the current state."
+    )
+
+
+class ConcurrentChange(Conflict):
+    default_code = "concurrent_change"
+    default_detail = _(
+        "Người khác vừa xử lý văn bản này; hãy tải lại. / Someone else changed it first; reload."
+    )
+
+
+class InvalidInput(ServiceError):
+    """Field errors: ``errors`` maps a field name to a list of messages."""
+
+    status_code = 400
+    default_code = "invalid"
+    default_detail = _("Dữ liệu không hợp lệ. / Invalid input.")
+
+    def __init__(self, errors: dict[str, list[str]], detail=None):
+        self.errors = {field: [str(m) for m in msgs] for field, msgs in errors.items()}
+        super().__init__(detail)

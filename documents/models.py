@@ -1,0 +1,608 @@
+"""What: documents, their versions, recipients, receipts, register books and the audit trail.
+
+State fields are protected: they change only through the FSM transitions below, which only the
+service layer (``documents.services``) calls, after checking who is acting.
+Vietnamese domain words kept as-is: ``trich_yeu`` is not used, the summary is ``title``;
+``luu`` is the "Lưu" line of Nơi nhận (who keeps the archive copy).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from orgchart.models import Organization
+
+
+class DocType(models.TextChoices):
+    """Decree 30/2020/NĐ-CP, Appendix III: abbreviations of document types. A công văn has no
+    abbreviation in its symbol; ``CV`` only names the type here."""
+
+    NQ = "NQ", _("Nghị quyết")
+    QD = "QĐ", _("Quyết định")
+    CT = "CT", _("Chỉ thị")
+    QC = "QC", _("Quy chế")
+    QYD = "QyĐ", _("Quy định")
+    TC = "TC", _("Thông cáo")
+    TB = "TB", _("Thông báo")
+    HD = "HD", _("Hướng dẫn")
+    CTR = "CTr", _("Chương trình")
+    KH = "KH", _("Kế hoạch")
+    PA = "PA", _("Phương án")
+    DEAN = "ĐA", _("Đề án")
+    DA = "DA", _("Dự án")
+    BC = "BC", _("Báo cáo")
+    BB = "BB", _("Biên bản")
+    TTR = "TTr", _("Tờ trình")
+    HOPDONG = "HĐ", _("Hợp đồng")
+    CV = "CV", _("Công văn")
+    CD = "CĐ", _("Công điện")
+    BGN = "BGN", _("Bản ghi nhớ")
+    GUQ = "GUQ", _("Giấy ủy quyền")
+    GM = "GM", _("Giấy mời")
+    GGT = "GGT", _("Giấy giới thiệu")
+    GNP = "GNP", _("Giấy nghỉ phép")
+    PG = "PG", _("Phiếu gửi")
+    PC = "PC", _("Phiếu chuyển")
+    PB = "PB", _("Phiếu báo")
+    TTRI = "TTri", _("Thông tri")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Thường")
+    KHAN = "khan", _("Khẩn")
+    THUONG_KHAN = "thuong_khan", _("Thượng khẩn")
+    HOA_TOC = "hoa_toc", _("Hỏa tốc")
+
+
+class Secrecy(models.TextChoices):
+    NORMAL = "normal", _("Thường")
+    MAT = "mat", _("Mật")
+    TOI_MAT = "toi_mat", _("Tối mật")
+    TUYET_MAT = "tuyet_mat", _("Tuyệt mật")
+
+
+class AuthorityPrefix(models.TextChoices):
+    NONE = "", _("(không)")
+    TM = "TM", _("TM. (thay mặt)")
+    KT = "KT", _("KT. (ký thay)")
+    TL = "TL", _("TL. (thừa lệnh)")
+    TUQ = "TUQ", _("TUQ. (thừa ủy quyền)")
+    Q = "Q", _("Q. (quyền)")
+
+
+class Purpose(models.TextChoices):
+    REPORT = "report", _("Để báo cáo (b/c)")
+    EXECUTE = "execute", _("Để thực hiện (t/h)")
+    COORDINATE = "coordinate", _("Để phối hợp (p/h)")
+    INFORM = "inform", _("Để biết")
+
+
+#: Purposes whose recipients must handle the document and report back; the others stop at
+#: acknowledgement.
+ACTION_PURPOSES = (Purpose.EXECUTE, Purpose.COORDINATE)
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    IN_REVIEW = "in_review", _("Chờ duyệt nội dung")
+    FORMAT_CHECK = "format_check", _("Chờ kiểm tra thể thức")
+    RETURNED = "returned", _("Bị trả lại")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Chờ ký")
+    SIGNED = "signed", _("Đã ký")
+    ISSUED = "issued", _("Đã ban hành")
+    DISPATCHED = "dispatched", _("Đã phát hành")
+    COMPLETED = "completed", _("Hoàn thành")
+    WITHDRAWN = "withdrawn", _("Đã hủy")
+    RECALLED = "recalled", _("Đã thu hồi")
+
+
+S = DocumentStatus
+
+
+class Direction(models.TextChoices):
+    OUTGOING = "outgoing", _("Văn bản đi")
+    INCOMING = "incoming", _("Văn bản đến")
+
+
+class RegisterBook(models.Model):
+    """Sổ đăng ký: one gapless counter per organisation, direction, year and secrecy."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("cơ quan"), on_delete=models.PROTECT
+    )
+    direction = models.CharField(_("loại sổ"), max_length=10, choices=Direction.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    secret = models.BooleanField(_("sổ mật"), default=False)
+    last_number = models.PositiveIntegerField(_("số cuối"), default=0)
+
+    class Meta:
+        verbose_name = _("sổ đăng ký văn bản")
+        verbose_name_plural = _("sổ đăng ký văn bản")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "direction", "year", "secret"],
+                name="register_book_unique_series",
+            )
+        ]
+
+    def __str__(self) -> str:
+        secret = " (mật)" if self.secret else ""
+        return f"{self.get_direction_display()} {self.year}{secret} — {self.organization.code}"
+
+
+class Document(ConcurrentTransitionMixin, models.Model):
+    issuer = models.ForeignKey(
+        Organization,
+        verbose_name=_("cơ quan ban hành"),
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+    )
+    doc_type = models.CharField(_("loại văn bản"), max_length=8, choices=DocType.choices)
+    title = models.CharField(_("trích yếu"), max_length=500)
+    body = models.TextField(_("nội dung"), blank=True)
+    urgency = models.CharField(
+        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    secrecy = models.CharField(
+        _("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL
+    )
+    authority_prefix = models.CharField(
+        _("quyền hạn ký"), max_length=4, choices=AuthorityPrefix.choices, blank=True
+    )
+    collective_name = models.CharField(
+        _("tập thể/cơ quan"), max_length=120, blank=True, help_text=_("Ví dụ BAN THƯỜNG TRỰC.")
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signed_documents",
+    )
+    drafter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người soạn thảo"),
+        on_delete=models.PROTECT,
+        related_name="drafted_documents",
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tham gia"),
+        blank=True,
+        related_name="participating_documents",
+        help_text=_("Những người đã xử lý văn bản; văn bản mật chỉ họ được xem."),
+    )
+    references = models.ManyToManyField(
+        "Receipt",
+        verbose_name=_("căn cứ (văn bản đến)"),
+        blank=True,
+        related_name="implemented_by",
+    )
+    luu = models.CharField(_("nơi lưu"), max_length=200, blank=True)
+    status = FSMField(
+        _("trạng thái"),
+        max_length=20,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.DRAFT,
+        protected=True,
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    book = models.ForeignKey(
+        RegisterBook, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    symbol = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
+    issued_at = models.DateTimeField(_("ngày ban hành"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("văn bản đi")
+        verbose_name_plural = _("văn bản đi")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["book", "number"], name="document_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(book__isnull=False),
+                name="document_number_has_book",
+            ),
+        ]
+        indexes = [models.Index(fields=["issuer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.symbol or self.get_doc_type_display()}: {self.title}"
+
+    @property
+    def is_secret(self) -> bool:
+        return self.secrecy != Secrecy.NORMAL
+
+    # Transitions. They only move the state; who may call them is decided in services.
+    @transition(field=status, source=[S.DRAFT, S.RETURNED], target=S.IN_REVIEW)
+    def submit(self) -> None:
+        self.version += 1
+
+    @transition(field=status, source=[S.DRAFT, S.RETURNED], target=S.WITHDRAWN)
+    def withdraw(self) -> None:
+        pass
+
+    @transition(field=status, source=S.IN_REVIEW, target=S.FORMAT_CHECK)
+    def approve_content(self) -> None:
+        pass
+
+    @transition(field=status, source=S.IN_REVIEW, target=S.AWAITING_SIGNATURE)
+    def approve_content_skip_format(self) -> None:
+        pass
+
+    @transition(field=status, source=S.FORMAT_CHECK, target=S.AWAITING_SIGNATURE)
+    def approve_format(self) -> None:
+        pass
+
+    @transition(
+        field=status, source=[S.IN_REVIEW, S.FORMAT_CHECK, S.AWAITING_SIGNATURE], target=S.RETURNED
+    )
+    def send_back(self) -> None:
+        pass
+
+    @transition(field=status, source=S.AWAITING_SIGNATURE, target=S.SIGNED)
+    def sign(self, *, signer, signer_title: str) -> None:
+        self.signer = signer
+        if signer_title:
+            self.signer_title = signer_title
+
+    @transition(field=status, source=S.SIGNED, target=S.ISSUED)
+    def register(self, *, book: RegisterBook, number: int, symbol: str, issued_at) -> None:
+        self.book, self.number, self.symbol, self.issued_at = book, number, symbol, issued_at
+
+    @transition(field=status, source=S.ISSUED, target=S.DISPATCHED)
+    def dispatch(self) -> None:
+        pass
+
+    @transition(field=status, source=S.DISPATCHED, target=S.COMPLETED)
+    def complete(self) -> None:
+        pass
+
+    @transition(field=status, source=[S.DISPATCHED, S.COMPLETED], target=S.RECALLED)
+    def recall(self) -> None:
+        pass
+
+
+class DocumentVersion(models.Model):
+    """A frozen snapshot taken at every submit; a version never changes."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    title = models.CharField(_("trích yếu"), max_length=500)
+    body = models.TextField(_("nội dung"), blank=True)
+    snapshot = models.JSONField(_("dữ liệu"), default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản")
+        verbose_name_plural = _("phiên bản")
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A document version is immutable.")
+        super().save(*args, **kwargs)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    import uuid
+
+    return f"attachments/{instance.document_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Recipient(models.Model):
+    """One line of Nơi nhận: an organisation of the chart, or a free-text outside recipient."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="recipients")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("tên nơi nhận"), max_length=255, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    purpose = models.CharField(_("mục đích"), max_length=12, choices=Purpose.choices)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("nơi nhận")
+        verbose_name_plural = _("nơi nhận")
+        ordering = ["document", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "organization"],
+                condition=Q(organization__isnull=False),
+                name="recipient_unique_organization",
+            ),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | ~Q(name=""),
+                name="recipient_has_organization_or_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.organization.name if self.organization_id else self.name
+
+
+class ReceiptStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ chuyển")
+    DELIVERED = "delivered", _("Đã đến")
+    REFUSED = "refused", _("Từ chối tiếp nhận")
+    ACKNOWLEDGED = "acknowledged", _("Đã tiếp nhận")
+    ASSIGNED = "assigned", _("Phân công")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    COMPLETED = "completed", _("Hoàn thành")
+
+
+R = ReceiptStatus
+
+#: QCVN 102:2016 status codes of edXML status messages.
+EDXML_CODES = {
+    R.DELIVERED: "01",
+    R.REFUSED: "02",
+    R.ACKNOWLEDGED: "03",
+    R.ASSIGNED: "04",
+    R.IN_PROGRESS: "05",
+    R.COMPLETED: "06",
+}
+
+
+class Receipt(ConcurrentTransitionMixin, models.Model):
+    """One recipient's copy of a document, and its handling there.
+
+    A receipt without ``document`` registers a document that arrived from outside the system;
+    the ``sender_*`` fields then describe it.
+    """
+
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
+    recipient = models.OneToOneField(
+        Recipient, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("nơi nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipts",
+    )
+    purpose = models.CharField(
+        _("mục đích"), max_length=12, choices=Purpose.choices, default=Purpose.INFORM
+    )
+    urgency = models.CharField(
+        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    status = FSMField(
+        _("trạng thái"),
+        max_length=20,
+        choices=ReceiptStatus.choices,
+        default=ReceiptStatus.PENDING,
+        protected=True,
+    )
+    book = models.ForeignKey(
+        RegisterBook, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
+    incoming_number = models.PositiveIntegerField(_("số đến"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("ngày đến"), null=True, blank=True)
+    received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_receipts",
+    )
+    deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    report = models.TextField(_("báo cáo kết quả"), blank=True)
+    reason = models.TextField(_("lý do từ chối"), blank=True)
+    delivery_problem = models.CharField(_("vấn đề khi chuyển"), max_length=255, blank=True)
+    sender_name = models.CharField(_("cơ quan gửi"), max_length=255, blank=True)
+    sender_symbol = models.CharField(_("số, ký hiệu gốc"), max_length=80, blank=True)
+    sender_date = models.DateField(_("ngày văn bản gốc"), null=True, blank=True)
+    sender_title = models.CharField(_("trích yếu văn bản gốc"), max_length=500, blank=True)
+    sender_doc_type = models.CharField(
+        _("loại văn bản gốc"), max_length=8, choices=DocType.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("văn bản đến")
+        verbose_name_plural = _("văn bản đến")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "organization"],
+                condition=Q(document__isnull=False, organization__isnull=False),
+                name="receipt_one_per_recipient_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["book", "incoming_number"], name="receipt_unique_incoming_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(document__isnull=False) | Q(organization__isnull=False),
+                name="receipt_external_has_organization",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["document", "status"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        if self.document_id:
+            return f"{self.document} → {self.organization or self.recipient}"
+        return f"{self.sender_symbol}: {self.sender_title}"
+
+    @property
+    def code(self) -> str | None:
+        return EDXML_CODES.get(self.status)
+
+    @property
+    def must_act(self) -> bool:
+        return self.purpose in ACTION_PURPOSES
+
+    @transition(field=status, source=R.PENDING, target=R.DELIVERED)
+    def deliver(self, *, at) -> None:
+        self.delivered_at = at
+        self.delivery_problem = ""
+
+    @transition(field=status, source=R.DELIVERED, target=R.REFUSED)
+    def refuse(self, *, reason: str) -> None:
+        self.reason = reason
+
+    @transition(field=status, source=R.DELIVERED, target=R.ACKNOWLEDGED)
+    def acknowledge(self, *, book: RegisterBook, number: int, at) -> None:
+        self.book, self.incoming_number, self.received_at = book, number, at
+
+    @transition(field=status, source=R.ACKNOWLEDGED, target=R.ASSIGNED)
+    def assign(self, *, assignee, deadline) -> None:
+        self.assignee, self.deadline = assignee, deadline
+
+    @transition(field=status, source=R.ASSIGNED, target=R.IN_PROGRESS)
+    def start(self) -> None:
+        pass
+
+    @transition(field=status, source=[R.ASSIGNED, R.IN_PROGRESS], target=R.COMPLETED)
+    def complete(self, *, report: str) -> None:
+        self.report = report
+
+    @property
+    def is_settled(self) -> bool:
+        """Nothing more is expected of this recipient."""
+        if self.status == R.REFUSED:
+            return True
+        if self.must_act:
+            return self.status == R.COMPLETED
+        return self.status in (R.ACKNOWLEDGED, R.ASSIGNED, R.IN_PROGRESS, R.COMPLETED)
+
+
+#: Receipt states that settle a recipient, by whether the recipient must act; in SQL form.
+SETTLED = (
+    Q(status=R.REFUSED)
+    | Q(purpose__in=ACTION_PURPOSES, status=R.COMPLETED)
+    | (
+        ~Q(purpose__in=ACTION_PURPOSES)
+        & Q(status__in=[R.ACKNOWLEDGED, R.ASSIGNED, R.IN_PROGRESS, R.COMPLETED])
+    )
+)
+
+
+class AuditChain(models.Model):
+    """Head of one hash chain; locked while an event is appended so the chain stays linear."""
+
+    key = models.CharField(max_length=40, unique=True)
+    length = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only, hash-chained audit trail (design.md section 7)."""
+
+    seq = models.BigAutoField(primary_key=True)
+    chain = models.CharField(max_length=40)
+    position = models.PositiveBigIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events_on_behalf",
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    receipt = models.ForeignKey(
+        Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhật ký")
+        verbose_name_plural = _("nhật ký")
+        ordering = ["seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "position"], name="audit_chain_position")
+        ]
+        indexes = [models.Index(fields=["document", "seq"]), models.Index(fields=["receipt"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")

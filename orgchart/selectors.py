@@ -1,0 +1,109 @@
+"""Reads about who holds which role where. One place computes it, so the document rules and
+the queues agree."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Delegation, Membership, Organization, RoleCode
+
+
+@dataclass(frozen=True)
+class Grants:
+    """The roles a user holds on a day, by organisation.
+
+    ``delegated`` maps (organisation id, role) to the principal whose role the user holds only
+    through a delegation, so actions taken with it can be recorded on the principal's behalf.
+    """
+
+    roles: frozenset[tuple[int, str]] = frozenset()
+    member_of: frozenset[int] = frozenset()
+    delegated: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    def has(self, organization_id: int | None, role: str) -> bool:
+        return (organization_id, role) in self.roles
+
+    def orgs_with(self, *roles: str) -> set[int]:
+        return {org for org, role in self.roles if role in roles}
+
+    def principal_for(self, organization_id: int, role: str) -> int | None:
+        return self.delegated.get((organization_id, role))
+
+
+def grants_of(user, on: datetime.date | None = None) -> Grants:
+    """Two queries: own memberships (position and extra roles), then delegations."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Grants()
+    on = on or timezone.localdate()
+    memberships = (
+        Membership.objects.active(on)
+        .filter(user=user, organization__in=_active_orgs(on))
+        .order_by()
+    )
+    own = memberships.values_list("organization_id", "position__roles__code").union(
+        memberships.values_list("organization_id", "extra_roles__code")
+    )
+    roles: set[tuple[int, str]] = set()
+    member_of: set[int] = set()
+    for org_id, role in own:
+        member_of.add(org_id)
+        if role:
+            roles.add((org_id, role))
+    delegated: dict[tuple[int, str], int] = {}
+    rows = (
+        Delegation.objects.active(on)
+        .filter(deputy=user, organization__in=_active_orgs(on))
+        .values_list("organization_id", "roles__code", "principal_id")
+    )
+    for org_id, role, principal_id in rows:
+        if role and (org_id, role) not in roles:
+            delegated[(org_id, role)] = principal_id
+    return Grants(
+        roles=frozenset(roles | set(delegated)),
+        member_of=frozenset(member_of | {org for org, _ in delegated}),
+        delegated=delegated,
+    )
+
+
+def _active_orgs(on: datetime.date) -> QuerySet[Organization]:
+    return Organization.objects.active(on).values("pk")
+
+
+def users_with_role(organization: Organization, role: str, on: datetime.date | None = None):
+    """Active users holding ``role`` in ``organization`` by position, extra role or delegation."""
+    on = on or timezone.localdate()
+    User = get_user_model()
+    by_membership = Membership.objects.active(on).filter(organization=organization)
+    holders = by_membership.filter(Q(position__roles__code=role) | Q(extra_roles__code=role))
+    deputies = Delegation.objects.active(on).filter(organization=organization, roles__code=role)
+    return User.objects.filter(
+        Q(pk__in=holders.values("user_id")) | Q(pk__in=deputies.values("deputy_id")),
+        is_active=True,
+    ).order_by("username")
+
+
+def clerks_of(organization: Organization):
+    return users_with_role(organization, RoleCode.CLERK)
+
+
+def signers_of(organization: Organization):
+    return users_with_role(organization, RoleCode.SIGNER)
+
+
+def leaders_of(organization: Organization):
+    return users_with_role(organization, RoleCode.LEADER)
+
+
+def position_title(user, organization_id: int, on: datetime.date | None = None) -> str:
+    membership = (
+        Membership.objects.active(on)
+        .filter(user=user, organization_id=organization_id)
+        .select_related("position")
+        .first()
+    )
+    return membership.position.name if membership else ""

@@ -1,0 +1,105 @@
+"""Drive documents through their life with the demo people, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from documents import services
+from documents.models import Document, DocumentStatus, Receipt, ReceiptStatus
+
+S, R = DocumentStatus, ReceiptStatus
+
+#: The outgoing path in order; each step is (state it leads to, username, action).
+OUTGOING_PATH: list[tuple[str, str, str]] = [
+    (S.IN_REVIEW, "soanthao", "submit"),
+    (S.FORMAT_CHECK, "truongban", "review"),
+    (S.AWAITING_SIGNATURE, "vanthu", "review"),
+    (S.SIGNED, "pct.huy", "sign"),
+    (S.ISSUED, "vanthu", "register"),
+    (S.DISPATCHED, "vanthu", "dispatch"),
+]
+
+
+def user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def new_draft(*, title: str = "Kế hoạch thử nghiệm", recipients=None, **extra) -> Document:
+    recipients = recipients or [
+        {"organization": "thanhuy", "purpose": "report"},
+        {"organization": "bacson", "purpose": "execute"},
+        {"organization": "trungson", "purpose": "execute"},
+    ]
+    values = {
+        "issuer": "mttq-samson",
+        "doc_type": "KH",
+        "title": title,
+        "body": "Nội dung kế hoạch.",
+        "authority_prefix": "TM",
+        "collective_name": "BAN THƯỜNG TRỰC",
+        "signer_title": "PHÓ CHỦ TỊCH",
+        "recipients": recipients,
+        **extra,
+    }
+    return services.create_draft(actor=user("soanthao"), **values)
+
+
+def advance(document: Document, to: str, users: dict | None = None) -> Document:
+    """Move a document along the normal path until it reaches ``to``."""
+    users = users or {}
+    get = lambda name: users.get(name) or user(name)  # noqa: E731
+    if to == S.DRAFT:
+        return document
+    if to == S.WITHDRAWN:
+        return services.withdraw(actor=get("soanthao"), document=document, reason="Không cần")
+    if to == S.RETURNED:
+        document = services.submit(actor=get("soanthao"), document=document)
+        return services.review(
+            actor=get("truongban"), document=document, decision="return", comment="Sửa lại"
+        )
+    for state, username, action in OUTGOING_PATH:
+        if document.status == to:
+            break
+        actor = get(username)
+        if action in ("review",):
+            document = services.review(actor=actor, document=document, decision="approve")
+        elif action == "sign":
+            document = services.sign(actor=actor, document=document, decision="sign")
+        else:
+            document = getattr(services, action)(actor=actor, document=document)
+        assert document.status == state, (document.status, state)
+    if to in (S.COMPLETED, S.RECALLED) and document.status == S.DISPATCHED:
+        if to == S.COMPLETED:
+            settle_all(document)
+        else:
+            document = services.recall(
+                actor=get("pct.huy"), document=document, reason="Ban hành nhầm"
+            )
+    document.refresh_from_db()
+    assert document.status == to, (document.status, to)
+    return document
+
+
+def settle_all(document: Document) -> None:
+    """Every recipient acknowledges; those that must act are assigned and complete."""
+    deadline = timezone.localdate() + datetime.timedelta(days=14)
+    for receipt in document.receipts.select_related("organization").order_by("pk"):
+        code = receipt.organization.code
+        receipt = services.acknowledge(actor=user(f"vt.{code}"), receipt=receipt)
+        if receipt.must_act:
+            handler = user(f"cb.{code}") if _exists(f"cb.{code}") else user(f"ld.{code}")
+            receipt = services.assign(
+                actor=user(f"ld.{code}"), receipt=receipt, assignee=handler, deadline=deadline
+            )
+            services.complete(actor=handler, receipt=receipt, report="Đã xây dựng kế hoạch.")
+
+
+def _exists(username: str) -> bool:
+    return get_user_model().objects.filter(username=username).exists()
+
+
+def receipt_for(document: Document, code: str) -> Receipt:
+    return Receipt.objects.get(document=document, organization__code=code)
