@@ -8,9 +8,12 @@ Vietnamese domain words kept as-is: ``trich_yeu`` is not used, the summary is ``
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -101,6 +104,13 @@ class DocumentStatus(models.TextChoices):
 
 
 S = DocumentStatus
+
+
+def fold(text: str) -> str:
+    """Lower-case text without Vietnamese diacritics, so ``ke hoach`` finds ``Kế hoạch`` with a
+    plain LIKE on any database (SQLite has no unaccent)."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 class Direction(models.TextChoices):
@@ -199,6 +209,7 @@ class Document(ConcurrentTransitionMixin, models.Model):
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     symbol = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
     issued_at = models.DateTimeField(_("ngày ban hành"), null=True, blank=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -218,9 +229,23 @@ class Document(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.symbol or self.get_doc_type_display()}: {self.title}"
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.searchable_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     @property
     def is_secret(self) -> bool:
         return self.secrecy != Secrecy.NORMAL
+
+    def searchable_text(self) -> str:
+        # The type's name is included because people search "kế hoạch ..." for a plan whose
+        # title does not repeat its type.
+        with translation.override(None):
+            type_name = str(DocType(self.doc_type).label) if self.doc_type in DocType.values else ""
+        return fold(f"{type_name} {self.title} {self.symbol}")
 
     # Transitions. They only move the state; who may call them is decided in services.
     @transition(field=status, source=[S.DRAFT, S.RETURNED], target=S.IN_REVIEW)
