@@ -38,7 +38,7 @@ from .models import (
     Urgency,
 )
 from .selectors import authorize
-from .signals import document_dispatched, document_recalled, receipt_changed
+from .signals import document_changed, document_dispatched, document_recalled, receipt_changed
 
 User = get_user_model()
 S, R = DocumentStatus, ReceiptStatus
@@ -66,6 +66,21 @@ def _lock_receipt(receipt: Receipt | int) -> Receipt:
         Receipt.objects.select_for_update(of=("self",))
         .select_related("document", "organization")
         .get(pk=pk)
+    )
+
+
+def _announce(document: Document, action: str, actor) -> None:
+    """Tell the flows about a committed step, whoever took it and through whichever door."""
+    document_id, to_status = document.pk, document.status
+    actor_id = getattr(actor, "pk", None)
+    transaction.on_commit(
+        lambda: document_changed.send(
+            sender=Document,
+            document_id=document_id,
+            action=action,
+            to_status=to_status,
+            actor_id=actor_id,
+        )
     )
 
 
@@ -336,6 +351,7 @@ def create_draft(
             to_status=document.status,
             on_behalf_of_id=grants.principal_for(issuer.pk, RoleCode.DRAFTER),
         )
+        _announce(document, "create", actor)
     return document
 
 
@@ -433,6 +449,7 @@ def _step(
             data={**(data or {}), **_audit_data(kwargs)},
             on_behalf_of_id=authorization.on_behalf_of_id,
         )
+        _announce(document, action, actor)
     return document
 
 
@@ -634,9 +651,14 @@ def _receipt_step(
         if receipt.document_id and receipt.is_settled:
             _settle_document(receipt.document_id)
         receipt_id, to_status = receipt.pk, receipt.status
+        actor_id = getattr(actor, "pk", None)
         transaction.on_commit(
             lambda: receipt_changed.send(
-                sender=Receipt, receipt_id=receipt_id, action=action, to_status=to_status
+                sender=Receipt,
+                receipt_id=receipt_id,
+                action=action,
+                to_status=to_status,
+                actor_id=actor_id,
             )
         )
     return receipt
