@@ -46,6 +46,7 @@ class PositionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Position
         django_get_or_create = ("name",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Chức vụ {n}")
 
@@ -60,6 +61,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
@@ -76,6 +78,7 @@ class DelegationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Delegation
+        skip_postgeneration_save = True
 
     principal = factory.SubFactory(UserFactory)
     deputy = factory.SubFactory(UserFactory)
