@@ -11,7 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from orgchart.models import RoleCode
 from orgchart.selectors import Grants, grants_of
@@ -205,10 +216,15 @@ def can(user, action: str, obj, grants: Grants | None = None) -> bool:
     return True
 
 
-def allowed_actions(user, obj, grants: Grants | None = None) -> list[str]:
-    """The actions the user may take on a visible object now, in the table's order."""
+def allowed_actions(
+    user, obj, grants: Grants | None = None, *, known_visible: bool = False
+) -> list[str]:
+    """The actions the user may take on a visible object now, in the table's order.
+
+    ``known_visible`` skips the visibility query for rows that came out of
+    ``visible_documents``/``visible_receipts``, so a list costs no query per row."""
     g = grants if grants is not None else grants_of(user)
-    if not is_visible(user, obj, g):
+    if not known_visible and not is_visible(user, obj, g):
         return []
     allowed = []
     for action in _rules_for(obj):
@@ -232,3 +248,93 @@ def get_visible_receipt(user, pk) -> Receipt:
         return visible_receipts(user).select_related("document", "organization").get(pk=pk)
     except (Receipt.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+# ---------------------------------------------------------------------------------------------
+# The inbox: what the caller can do now, derived from states and roles in SQL (two queries
+# for the grants, then one union). The workflow's task inbox can replace this function.
+
+#: Task kind by document state; ``submit``/``revise`` are the drafter's own.
+DOCUMENT_TASKS = {
+    S.DRAFT: "submit",
+    S.RETURNED: "revise",
+    S.IN_REVIEW: "review",
+    S.FORMAT_CHECK: "format_check",
+    S.AWAITING_SIGNATURE: "sign",
+    S.SIGNED: "register",
+    S.ISSUED: "dispatch",
+}
+RECEIPT_TASKS = {
+    R.DELIVERED: "acknowledge",
+    R.ACKNOWLEDGED: "assign",
+    R.ASSIGNED: "complete",
+    R.IN_PROGRESS: "complete",
+}
+TASK_KINDS = tuple(dict.fromkeys([*DOCUMENT_TASKS.values(), *RECEIPT_TASKS.values()]))
+
+
+def _kind(tasks: dict[str, str]) -> Case:
+    return Case(
+        *(When(status=state, then=Value(kind)) for state, kind in tasks.items()),
+        output_field=CharField(),
+    )
+
+
+def open_tasks(user, grants: Grants | None = None) -> QuerySet:
+    """The caller's open tasks, newest first, as rows of ``kind, document, receipt, title,
+    urgency, due, status, at``. The conditions mirror DOCUMENT_RULES and RECEIPT_RULES."""
+    g = grants if grants is not None else grants_of(user)
+    if user is None or not user.is_authenticated:
+        return Document.objects.none().values("pk")
+    documents = (
+        visible_documents(user, g)
+        .filter(
+            Q(drafter_id=user.pk, status__in=[S.DRAFT, S.RETURNED])
+            | Q(issuer_id__in=list(g.orgs_with(RoleCode.REVIEWER)), status=S.IN_REVIEW)
+            | Q(
+                issuer_id__in=list(g.orgs_with(RoleCode.CLERK)),
+                status__in=[S.FORMAT_CHECK, S.SIGNED, S.ISSUED],
+            )
+            | Q(issuer_id__in=list(g.orgs_with(RoleCode.SIGNER)), status=S.AWAITING_SIGNATURE)
+        )
+        .order_by()
+        .annotate(
+            t_kind=_kind(DOCUMENT_TASKS),
+            t_document=F("pk"),
+            t_receipt=Value(None, output_field=IntegerField()),
+            t_title=F("title"),
+            t_urgency=F("urgency"),
+            t_due=Value(None, output_field=DateField()),
+            t_status=F("status"),
+            t_at=F("updated_at"),
+        )
+    )
+    receipts = (
+        visible_receipts(user, g)
+        .filter(
+            Q(organization_id__in=list(g.orgs_with(RoleCode.CLERK)), status=R.DELIVERED)
+            | Q(
+                organization_id__in=list(g.orgs_with(RoleCode.LEADER)),
+                status=R.ACKNOWLEDGED,
+                purpose__in=ACTION_PURPOSES,
+            )
+            | Q(assignee_id=user.pk, status__in=[R.ASSIGNED, R.IN_PROGRESS])
+        )
+        .order_by()
+        .annotate(
+            t_kind=_kind(RECEIPT_TASKS),
+            t_document=F("document_id"),
+            t_receipt=F("pk"),
+            t_title=Coalesce(F("document__title"), F("sender_title")),
+            t_urgency=F("urgency"),
+            t_due=F("deadline"),
+            t_status=F("status"),
+            t_at=F("updated_at"),
+        )
+    )
+    columns = ("t_kind", "t_document", "t_receipt", "t_title", "t_urgency", "t_due", "t_status")
+    return (
+        documents.values(*columns, "t_at")
+        .union(receipts.values(*columns, "t_at"), all=True)
+        .order_by("-t_at", "t_kind", "-t_document")
+    )

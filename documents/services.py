@@ -25,6 +25,7 @@ from . import audit, numbering
 from .errors import ConcurrentChange, Conflict, Forbidden, InvalidInput
 from .models import (
     SETTLED,
+    Attachment,
     AuthorityPrefix,
     DocType,
     Document,
@@ -386,6 +387,37 @@ def edit_draft(*, actor, document: Document, **changes) -> Document:
             data={"fields": sorted(changes)},
         )
     return document
+
+
+def add_attachment(
+    *, actor, document: Document, uploaded_file, content_type: str, original_name: str = ""
+) -> Attachment:
+    """Attach a file to a draft. The caller has established the content type from the bytes
+    (never from the name); the stored name is generated and the original kept as metadata."""
+    name = (original_name or getattr(uploaded_file, "name", "") or "").replace("\\", "/")
+    name = name.rsplit("/", 1)[-1].strip()[:255] or "tep-dinh-kem"
+    with transaction.atomic():
+        document = _lock_document(document)
+        authorize(actor, "attach", document)
+        attachment = Attachment(
+            document=document,
+            original_name=name,
+            content_type=content_type,
+            size=uploaded_file.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(name, uploaded_file, save=False)
+        attachment.save()
+        document.participants.add(actor)
+        audit.record(
+            actor=actor,
+            action="attach",
+            document=document,
+            from_status=document.status,
+            to_status=document.status,
+            data={"attachment": attachment.pk, "name": name, "size": attachment.size},
+        )
+    return attachment
 
 
 def _snapshot(document: Document) -> dict:
