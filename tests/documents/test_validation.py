@@ -1,0 +1,294 @@
+"""Bad input gets a clear, bilingual field error (InvalidInput → 400) and writes nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from documents import services
+from documents.errors import InvalidInput
+from documents.models import (
+    AuditEvent,
+    Document,
+    DocumentVersion,
+    Receipt,
+    Recipient,
+    RegisterBook,
+)
+from tests.support import advance, new_draft, receipt_for
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (Document, Recipient, AuditEvent, DocumentVersion, Receipt, RegisterBook)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def assert_bilingual(messages: list[str]) -> None:
+    assert messages
+    for message in messages:
+        vietnamese, separator, english = message.partition(" / ")
+        assert separator, f"not bilingual: {message!r}"
+        assert vietnamese.strip() and english.strip(), message
+        # The Vietnamese half is Vietnamese (it has its diacritics), not the English repeated.
+        assert any(ord(c) > 127 for c in vietnamese), message
+        assert vietnamese.strip() != english.strip(), message
+
+
+def refused(call, field: str, *, english: str) -> InvalidInput:
+    """Run ``call``; it must raise InvalidInput naming ``field`` and leave every table as it was."""
+    before = counts()
+    with pytest.raises(InvalidInput) as raised:
+        call()
+    error = raised.value
+    assert field in error.errors, error.errors
+    assert_bilingual(error.errors[field])
+    assert any(english in m for m in error.errors[field]), error.errors[field]
+    assert error.status_code == 400
+    assert counts() == before
+    return error
+
+
+def draft_input(**changes) -> dict:
+    values = {
+        "issuer": "mttq-samson",
+        "doc_type": "KH",
+        "title": "Kế hoạch tuyên truyền",
+        "body": "Nội dung.",
+        "recipients": [
+            {"organization": "bacson", "purpose": "execute"},
+            {"organization": "thanhuy", "purpose": "report"},
+        ],
+    }
+    values.update(changes)
+    return values
+
+
+def create(world, **changes):
+    return lambda: services.create_draft(actor=world.user("soanthao"), **draft_input(**changes))
+
+
+def test_the_valid_input_of_these_tests_is_accepted(world):
+    before = counts()
+    doc = create(world)()
+    assert doc.status == "draft"
+    after = counts()
+    assert after["Document"] == before["Document"] + 1
+    assert after["Recipient"] == before["Recipient"] + 2
+    assert after["AuditEvent"] == before["AuditEvent"] + 1
+
+
+@pytest.mark.parametrize("title", ["", "   ", None])
+def test_an_empty_title_is_refused(world, title):
+    refused(create(world, title=title), "title", english="title must not be empty")
+
+
+def test_a_title_over_500_characters_is_refused(world):
+    refused(create(world, title="x" * 501), "title", english="at most 500")
+
+
+def test_an_unknown_issuer_code_is_refused(world):
+    refused(create(world, issuer="mttq-khong-co"), "issuer", english="Unknown organisation code")
+
+
+def test_an_unknown_recipient_code_is_refused(world):
+    recipients = [
+        {"organization": "bacson", "purpose": "execute"},
+        {"organization": "phuong-khong-co", "purpose": "execute"},
+    ]
+    error = refused(
+        create(world, recipients=recipients), "recipients", english="Unknown organisation code"
+    )
+    assert any("phuong-khong-co" in m for m in error.errors["recipients"])
+
+
+@pytest.mark.parametrize("doc_type", ["XX", "", "kh", None])
+def test_an_unknown_doc_type_is_refused(world, doc_type):
+    refused(create(world, doc_type=doc_type), "doc_type", english="Unknown value")
+
+
+def test_the_issuer_among_its_own_recipients_is_refused(world):
+    recipients = [
+        {"organization": "bacson", "purpose": "execute"},
+        {"organization": "mttq-samson", "purpose": "inform"},
+    ]
+    refused(
+        create(world, recipients=recipients),
+        "recipients",
+        english="The issuer cannot be a recipient",
+    )
+
+
+def test_duplicate_recipients_are_refused(world):
+    recipients = [
+        {"organization": "bacson", "purpose": "execute"},
+        {"organization": "trungson", "purpose": "execute"},
+        {"organization": "bacson", "purpose": "report"},
+    ]
+    error = refused(
+        create(world, recipients=recipients), "recipients", english="Duplicate recipient"
+    )
+    assert any("bacson" in m for m in error.errors["recipients"])
+
+
+def test_duplicate_outside_recipients_by_name_are_refused(world):
+    recipients = [
+        {"name": "Báo Thanh Hóa", "purpose": "inform"},
+        {"name": "báo thanh hóa", "purpose": "inform"},
+    ]
+    refused(create(world, recipients=recipients), "recipients", english="Duplicate recipient")
+
+
+def test_an_unknown_purpose_is_refused(world):
+    recipients = [{"organization": "bacson", "purpose": "de-xem"}]
+    refused(create(world, recipients=recipients), "recipients", english="Unknown purpose")
+
+
+@pytest.mark.parametrize("field", ["urgency", "secrecy"])
+def test_an_unknown_urgency_or_secrecy_is_refused(world, field):
+    refused(create(world, **{field: "rat-gap"}), field, english="Unknown value")
+
+
+def test_every_field_error_is_reported_at_once(world):
+    recipients = [{"organization": "mttq-samson", "purpose": "execute"}]
+    error = refused(
+        create(world, title="", doc_type="XX", urgency="?", recipients=recipients),
+        "title",
+        english="title",
+    )
+    assert set(error.errors) == {"title", "doc_type", "urgency", "recipients"}
+
+
+def test_an_edit_with_an_empty_title_changes_nothing(world):
+    doc = new_draft()
+    refused(
+        lambda: services.edit_draft(actor=world.user("soanthao"), document=doc, title=" "),
+        "title",
+        english="title must not be empty",
+    )
+    doc.refresh_from_db()
+    assert doc.title == "Kế hoạch thử nghiệm"
+
+
+def test_an_edit_naming_the_issuer_as_recipient_keeps_the_old_list(world):
+    doc = new_draft()
+    old = list(doc.recipients.values_list("organization__code", "purpose"))
+    refused(
+        lambda: services.edit_draft(
+            actor=world.user("soanthao"),
+            document=doc,
+            recipients=[{"organization": "mttq-samson", "purpose": "execute"}],
+        ),
+        "recipients",
+        english="The issuer cannot be a recipient",
+    )
+    assert list(doc.recipients.values_list("organization__code", "purpose")) == old
+
+
+# ---------------------------------------------------------------------------------------------
+# Returns, refusals and completions need their text
+
+
+@pytest.mark.parametrize("comment", ["", "   "])
+def test_a_content_review_return_without_a_comment_is_refused(world, comment):
+    doc = advance(new_draft(), "in_review")
+    refused(
+        lambda: services.review(
+            actor=world.user("truongban"), document=doc, decision="return", comment=comment
+        ),
+        "comment",
+        english="A return needs a comment",
+    )
+    doc.refresh_from_db()
+    assert doc.status == "in_review"
+
+
+def test_a_format_check_return_without_a_comment_is_refused(world):
+    doc = advance(new_draft(), "format_check")
+    refused(
+        lambda: services.review(actor=world.user("vanthu"), document=doc, decision="return"),
+        "comment",
+        english="A return needs a comment",
+    )
+
+
+def test_a_signers_return_without_a_comment_is_refused(world):
+    doc = advance(new_draft(), "awaiting_signature")
+    refused(
+        lambda: services.sign(
+            actor=world.user("pct.huy"), document=doc, decision="return", comment=""
+        ),
+        "comment",
+        english="A return needs a comment",
+    )
+    doc.refresh_from_db()
+    assert doc.status == "awaiting_signature"
+
+
+def test_an_unknown_decision_is_refused(world):
+    doc = advance(new_draft(), "in_review")
+    refused(
+        lambda: services.review(actor=world.user("truongban"), document=doc, decision="ok"),
+        "decision",
+        english="approve or return",
+    )
+
+
+def test_a_recall_without_a_reason_is_refused(world):
+    doc = advance(new_draft(), "dispatched")
+    refused(
+        lambda: services.recall(actor=world.user("pct.huy"), document=doc, reason=""),
+        "reason",
+        english="A recall needs a reason",
+    )
+
+
+@pytest.fixture
+def delivered(world):
+    doc = advance(new_draft(), "dispatched")
+    receipt = receipt_for(doc, "bacson")
+    services.deliver(receipt=receipt)
+    return receipt
+
+
+@pytest.mark.parametrize("reason", ["", "  \n "])
+def test_a_refusal_without_a_reason_is_refused(world, delivered, reason):
+    refused(
+        lambda: services.refuse(actor=world.user("vt.bacson"), receipt=delivered, reason=reason),
+        "reason",
+        english="A refusal needs a reason",
+    )
+    delivered.refresh_from_db()
+    assert delivered.status == "delivered"
+
+
+def test_a_completion_without_a_report_is_refused(world, delivered):
+    services.acknowledge(actor=world.user("vt.bacson"), receipt=delivered)
+    services.assign(
+        actor=world.user("ld.bacson"),
+        receipt=delivered,
+        assignee=world.user("cb.bacson"),
+        deadline=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    refused(
+        lambda: services.complete(actor=world.user("cb.bacson"), receipt=delivered, report=" "),
+        "report",
+        english="A completion needs a report",
+    )
+    delivered.refresh_from_db()
+    assert delivered.status == "assigned"
+
+
+def test_an_assignment_to_someone_outside_the_ward_is_refused(world, delivered):
+    services.acknowledge(actor=world.user("vt.bacson"), receipt=delivered)
+    refused(
+        lambda: services.assign(
+            actor=world.user("ld.bacson"), receipt=delivered, assignee=world.user("cb.trungson")
+        ),
+        "assignee",
+        english="must belong to the receiving organisation",
+    )
