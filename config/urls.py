@@ -1,8 +1,14 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularSwaggerView
+
+from documents.api.schema import SchemaView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("documents.api.urls")),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

@@ -1,0 +1,110 @@
+"""One error shape for the whole API: ``{"detail": "...", "code": "..."}``, plus ``errors``
+(field → list of messages) on 400s. Service errors and DRF's own errors both end up here."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from documents.errors import InvalidInput, ServiceError
+
+INVALID_DETAIL = _("Dữ liệu không hợp lệ. / Invalid input.")
+
+
+class BadCredentials(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_credentials"
+    default_detail = _("Sai tên đăng nhập hoặc mật khẩu. / The username or password is wrong.")
+
+
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = _("Tệp quá lớn. / The file is too large.")
+
+
+class UnsupportedFileType(exceptions.APIException):
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_code = "unsupported_media_type"
+    default_detail = _(
+        "Chỉ nhận PDF, DOCX, XLSX, ODT, PNG, JPEG. / Only PDF, DOCX, XLSX, ODT, PNG and JPEG "
+        "files are accepted."
+    )
+
+
+class NotRendered(exceptions.APIException):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not_rendered"
+    default_detail = _("Văn bản chưa có bản PDF. / The PDF has not been rendered yet.")
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF nests errors (``recipients`` → list of dicts); clients get one flat map whose keys
+    are paths such as ``recipients.1.purpose``."""
+    out: dict[str, list[str]] = {}
+    key = prefix or "non_field_errors"
+    if isinstance(detail, dict):
+        for name, value in detail.items():
+            for k, messages in flatten_errors(
+                value, f"{prefix}.{name}" if prefix else str(name)
+            ).items():
+                out.setdefault(k, []).extend(messages)
+    elif isinstance(detail, list | tuple):
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list | tuple):
+                sub = f"{prefix}.{index}" if prefix else str(index)
+                for k, messages in flatten_errors(item, sub).items():
+                    out.setdefault(k, []).extend(messages)
+            else:
+                out.setdefault(key, []).append(str(item))
+    else:
+        out.setdefault(key, []).append(str(detail))
+    return out
+
+
+def _code(exc: exceptions.APIException) -> str:
+    codes = exc.get_codes()
+    if isinstance(codes, str):
+        return codes
+    return exc.default_code
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        body = {"detail": str(exc.detail), "code": exc.code}
+        if isinstance(exc, InvalidInput):
+            body["errors"] = exc.errors
+        set_rollback()
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    if isinstance(exc, exceptions.ValidationError):
+        body = {
+            "detail": str(INVALID_DETAIL),
+            "code": "invalid",
+            "errors": flatten_errors(exc.detail),
+        }
+    else:
+        body = {"detail": str(exc.detail), "code": _code(exc)}
+    set_rollback()
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/ answers in the API's shape, not with an HTML page."""
+    return JsonResponse(
+        {"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404
+    )

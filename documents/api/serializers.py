@@ -1,0 +1,388 @@
+"""Shapes of the API: what comes in (checked for form only; the services check the values
+against the rules) and what goes out."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from documents import selectors
+from documents.models import (
+    AuthorityPrefix,
+    DocType,
+    DocumentStatus,
+    Purpose,
+    ReceiptStatus,
+    Secrecy,
+    Urgency,
+)
+from orgchart.models import OrganizationKind, RoleCode
+
+# ---------------------------------------------------------------------------------------------
+# Errors (for the schema; exceptions.exception_handler builds them)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="field (or path such as recipients.0.purpose) → messages",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Auth and people
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(trim_whitespace=False)
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MembershipSerializer(serializers.Serializer):
+    organization = serializers.CharField(help_text="organisation code")
+    organization_name = serializers.CharField()
+    position = serializers.CharField()
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=RoleCode.choices))
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    email = serializers.CharField(allow_blank=True)
+    memberships = MembershipSerializer(many=True)
+
+
+class OrganizationSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=OrganizationKind.choices)
+    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    symbol = serializers.CharField(allow_blank=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents in
+
+
+PREFIXES = {p.upper(): p for p in AuthorityPrefix.values}
+
+SIGNING_AUTHORITY_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "string",
+            "description": 'Prefix only ("TM", "TM.", "KT.", "TL.", "TUQ.", "Q." or ""), '
+            'optionally followed by the collective name: "TM. BAN THƯỜNG TRỰC".',
+            "example": "TM.",
+        },
+        {
+            "type": "object",
+            "properties": {
+                "prefix": {"type": "string", "example": "TM", "nullable": True},
+                "collective_name": {
+                    "type": "string",
+                    "example": "BAN THƯỜNG TRỰC",
+                    "nullable": True,
+                },
+                "signer_title": {"type": "string", "example": "PHÓ CHỦ TỊCH", "nullable": True},
+                "signer": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "username of a signer of the issuer",
+                    "example": "pct.huy",
+                },
+            },
+        },
+    ],
+    "nullable": True,
+}
+
+
+def _prefix(value: str) -> str:
+    cleaned = value.strip().rstrip(".").strip().upper()
+    return PREFIXES.get(cleaned, value.strip())
+
+
+@extend_schema_field(SIGNING_AUTHORITY_SCHEMA)
+class SigningAuthorityField(serializers.Field):
+    """Thể thức ký: accepted as an object, or as a string holding the prefix (and optionally
+    the collective name). Resolves to the service's keyword arguments."""
+
+    default_error_messages = {
+        "invalid": 'Use a string such as "TM." or an object {prefix, collective_name, '
+        "signer_title, signer}."
+    }
+
+    def to_internal_value(self, data):
+        if data is None:
+            return {}
+        if isinstance(data, str):
+            text = data.strip()
+            head, _, rest = text.replace(".", ". ", 1).partition(" ")
+            if head.rstrip(".").upper() in PREFIXES and rest.strip():
+                return {"authority_prefix": _prefix(head), "collective_name": rest.strip()}
+            return {"authority_prefix": _prefix(text)}
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        result = {}
+        names = {
+            "prefix": "authority_prefix",
+            "authority_prefix": "authority_prefix",
+            "collective_name": "collective_name",
+            "signer_title": "signer_title",
+            "signer": "signer",
+        }
+        for key, target in names.items():
+            if key not in data:
+                continue
+            value = data[key]
+            if value is not None and not isinstance(value, str):
+                self.fail("invalid")
+            if target == "authority_prefix":
+                result[target] = _prefix(value or "")
+            elif target == "signer":
+                result[target] = value or None
+            else:
+                result[target] = value or ""
+        return result
+
+    def to_representation(self, value):
+        return value
+
+
+class RecipientInSerializer(serializers.Serializer):
+    organization = serializers.CharField(
+        required=False, allow_null=True, help_text="organisation code (or give name)"
+    )
+    name = serializers.CharField(required=False, allow_blank=True, help_text="outside recipient")
+    email = serializers.CharField(required=False, allow_blank=True)
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+
+
+class DocumentWriteSerializer(serializers.Serializer):
+    """Everything a drafter may set. On PATCH every field is optional."""
+
+    issuer = serializers.CharField(help_text="organisation code of the issuer")
+    doc_type = serializers.ChoiceField(choices=DocType.choices)
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    secrecy = serializers.ChoiceField(choices=Secrecy.choices, required=False)
+    signing_authority = SigningAuthorityField(required=False, allow_null=True)
+    authority_prefix = serializers.CharField(required=False, allow_blank=True)
+    collective_name = serializers.CharField(required=False, allow_blank=True)
+    signer_title = serializers.CharField(required=False, allow_blank=True)
+    signer = serializers.CharField(
+        required=False, allow_null=True, help_text="username of a signer of the issuer"
+    )
+    recipients = RecipientInSerializer(many=True, required=False)
+    references = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62),
+        required=False,
+        help_text="ids of incoming receipts of the issuer (the 'căn cứ' it implements)",
+    )
+    luu = serializers.CharField(required=False, allow_blank=True, help_text="Lưu line")
+
+    def service_arguments(self) -> dict:
+        data = dict(self.validated_data)
+        authority = data.pop("signing_authority", None) or {}
+        if "authority_prefix" in data:
+            data["authority_prefix"] = _prefix(data["authority_prefix"])
+        # Flat fields win over the object when both are sent.
+        for key, value in authority.items():
+            data.setdefault(key, value)
+        if "recipients" in data:
+            data["recipients"] = [
+                {k: v for k, v in dict(r).items() if k != "organization" or v is not None}
+                for r in data["recipients"]
+            ]
+        return data
+
+
+class DocumentEditSerializer(DocumentWriteSerializer):
+    issuer = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "return"])
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="required to return"
+    )
+
+
+class SignSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["sign", "return"], default="sign")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="required to return"
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, DOCX, XLSX, ODT, PNG or JPEG; checked by content")
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents out
+
+
+class RecipientSerializer(serializers.Serializer):
+    organization = serializers.CharField(source="organization.code", allow_null=True, default=None)
+    name = serializers.CharField(source="display_name")
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+
+
+class SigningAuthoritySerializer(serializers.Serializer):
+    prefix = serializers.CharField(source="authority_prefix", allow_blank=True)
+    collective_name = serializers.CharField(allow_blank=True)
+    signer_title = serializers.CharField(allow_blank=True)
+    signer = serializers.CharField(source="signer.username", allow_null=True, default=None)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    uploaded_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField(help_text="download path")
+
+    def get_url(self, obj) -> str:
+        return reverse(
+            "api:document-attachment", kwargs={"pk": obj.document_id, "attachment_id": obj.pk}
+        )
+
+
+class ActorContextMixin:
+    def _actions(self, obj) -> list[str]:
+        request = self.context["request"]
+        return selectors.allowed_actions(
+            request.user, obj, self.context["grants"], known_visible=True
+        )
+
+
+class DocumentSerializer(ActorContextMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    issuer = serializers.CharField(source="issuer.code")
+    doc_type = serializers.ChoiceField(choices=DocType.choices)
+    title = serializers.CharField()
+    body = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=DocumentStatus.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    secrecy = serializers.ChoiceField(choices=Secrecy.choices)
+    number = serializers.IntegerField(allow_null=True)
+    symbol = serializers.CharField(allow_blank=True)
+    issued_at = serializers.DateTimeField(allow_null=True)
+    signer = serializers.CharField(source="signer.username", allow_null=True, default=None)
+    signing_authority = SigningAuthoritySerializer(source="*")
+    drafter = serializers.CharField(source="drafter.username")
+    recipients = RecipientSerializer(many=True)
+    references = serializers.SerializerMethodField(help_text="ids of incoming receipts")
+    luu = serializers.CharField(allow_blank=True)
+    attachments = AttachmentSerializer(many=True)
+    version = serializers.IntegerField()
+    available_actions = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, obj) -> list[str]:
+        return self._actions(obj)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_references(self, obj) -> list[int]:
+        return [r.pk for r in obj.references.all()]
+
+
+class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    document = serializers.IntegerField(source="document_id", allow_null=True)
+    organization = serializers.CharField(source="organization.code", allow_null=True, default=None)
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    status = serializers.ChoiceField(choices=ReceiptStatus.choices)
+    code = serializers.CharField(allow_null=True, help_text="QCVN 102 status code")
+    incoming_number = serializers.IntegerField(allow_null=True)
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
+    deadline = serializers.DateField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    title = serializers.SerializerMethodField()
+    symbol = serializers.SerializerMethodField()
+    issuer = serializers.CharField(source="document.issuer.code", allow_null=True, default=None)
+    sender_name = serializers.CharField(allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+    report = serializers.CharField(allow_blank=True)
+    available_actions = serializers.SerializerMethodField()
+
+    def get_title(self, obj) -> str:
+        return obj.document.title if obj.document_id else obj.sender_title
+
+    def get_symbol(self, obj) -> str:
+        return obj.document.symbol if obj.document_id else obj.sender_symbol
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, obj) -> list[str]:
+        return self._actions(obj)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    pass
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.CharField(help_text="username of a member of the receiving organisation")
+    deadline = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD")
+
+
+class ReportSerializer(serializers.Serializer):
+    report = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class AuditEventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    on_behalf_of = serializers.CharField(
+        source="on_behalf_of.username", allow_null=True, default=None
+    )
+    action = serializers.CharField()
+    receipt = serializers.IntegerField(source="receipt_id", allow_null=True)
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField(allow_blank=True)
+    comment = serializers.CharField(allow_blank=True)
+    data = serializers.DictField()
+    prev_hash = serializers.CharField(allow_blank=True)
+    hash = serializers.CharField()
+
+
+class TaskSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=selectors.TASK_KINDS, source="t_kind")
+    document = serializers.IntegerField(source="t_document", allow_null=True)
+    receipt = serializers.IntegerField(source="t_receipt", allow_null=True)
+    title = serializers.CharField(source="t_title", allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, source="t_urgency")
+    due = serializers.DateField(source="t_due", allow_null=True)
+    status = serializers.CharField(source="t_status", help_text="document or receipt status")

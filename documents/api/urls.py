@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+from .exceptions import not_found
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("receipts", views.ReceiptViewSet, basename="receipt")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("inbox/", views.InboxView.as_view({"get": "list"}), name="inbox"),
+    *router.urls,
+    re_path(r"^.*$", not_found),
+]

@@ -1,0 +1,529 @@
+"""Views: parse the request, call one service or selector, shape the answer. Nothing here
+decides who may do what; ``documents.selectors`` and ``documents.services`` do."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import permissions, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from documents import selectors, services
+from documents.errors import Forbidden, NotFound
+from documents.models import (
+    Attachment,
+    AuditEvent,
+    DocType,
+    Document,
+    DocumentStatus,
+    Receipt,
+    ReceiptStatus,
+    Recipient,
+    fold,
+)
+from orgchart.models import Membership, Organization
+from orgchart.selectors import grants_of
+
+from . import serializers as s
+from . import uploads
+from .exceptions import BadCredentials, NotRendered, TooLarge, UnsupportedFileType
+
+# ---------------------------------------------------------------------------------------------
+# Error responses for the schema
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    text = {
+        400: "invalid input; `errors` maps each field to its messages",
+        401: "no or bad credentials",
+        403: "visible but not allowed",
+        404: "not visible or absent",
+        409: "wrong state, or a concurrent change won",
+        413: "upload too large (code too_large)",
+        415: "unsupported file type (code unsupported_media_type)",
+    }
+    return {
+        code: OpenApiResponse(
+            s.ValidationErrorSerializer if code == 400 else s.ErrorSerializer,
+            description=text[code],
+        )
+        for code in codes
+    }
+
+
+READ = (401, 404)
+
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+ACT = (400, 401, 403, 404, 409)
+
+
+class ActorMixin:
+    # Grants are computed once per request and handed to every selector and serializer.
+
+    def grants(self):
+        request = self.request
+        if not hasattr(request, "_vanban_grants"):
+            request._vanban_grants = grants_of(request.user)
+        return request._vanban_grants
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["grants"] = self.grants()
+        return context
+
+    def out(self, serializer_class, instance, status=200):
+        return Response(
+            serializer_class(instance, context=self.get_serializer_context()).data, status=status
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Auth, me, organisations
+
+
+class TokenView(APIView):
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="auth_token",
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenSerializer, **errors(400)},
+        auth=[],
+        summary="Exchange a username and password for an API token",
+    )
+    def post(self, request):
+        serializer = s.TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise BadCredentials()
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: s.MeSerializer, **errors(401)}, summary="Who am I")
+    def get(self, request):
+        user = request.user
+        memberships = (
+            Membership.objects.active()
+            .filter(user=user, organization__in=Organization.objects.active().values("pk"))
+            .select_related("organization", "position")
+            .prefetch_related("position__roles", "extra_roles")
+        )
+        grants = grants_of(user)
+        rows = []
+        for m in memberships:
+            roles = {r.code for r in m.position.roles.all()} | {r.code for r in m.extra_roles.all()}
+            roles |= {role for org, role in grants.roles if org == m.organization_id}
+            rows.append(
+                {
+                    "organization": m.organization.code,
+                    "organization_name": m.organization.name,
+                    "position": m.position.name,
+                    "roles": sorted(roles),
+                }
+            )
+        full_name = " ".join(p for p in (user.last_name, user.first_name) if p) or user.username
+        data = {
+            "username": user.username,
+            "full_name": full_name,
+            "email": user.email,
+            "memberships": rows,
+        }
+        return Response(s.MeSerializer(data).data)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.OrganizationSerializer(many=True), **errors(401)})
+)
+class OrganizationViewSet(viewsets.GenericViewSet):
+    serializer_class = s.OrganizationSerializer
+    queryset = Organization.objects.active().select_related("parent")
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents
+
+
+def _document_rows(qs: QuerySet[Document]) -> QuerySet[Document]:
+    return qs.select_related("issuer", "signer", "drafter").prefetch_related(
+        Prefetch("recipients", queryset=Recipient.objects.select_related("organization")),
+        "references",
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+    )
+
+
+DOCUMENT_FILTERS = [
+    OpenApiParameter("status", OpenApiTypes.STR, enum=DocumentStatus.values),
+    OpenApiParameter("doc_type", OpenApiTypes.STR, enum=DocType.values),
+    OpenApiParameter("issuer", OpenApiTypes.STR, description="organisation code"),
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description="words searched in type, title and symbol, ignoring case and accents",
+    ),
+]
+
+
+def _action_schema(request, summary: str, codes=ACT):
+    return extend_schema(
+        request=request, responses={200: s.DocumentSerializer, **errors(*codes)}, summary=summary
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=DOCUMENT_FILTERS,
+        responses={200: s.DocumentSerializer(many=True), **errors(401)},
+        summary="Documents visible to the caller",
+    ),
+    create=extend_schema(
+        request=s.DocumentWriteSerializer,
+        responses={201: s.DocumentSerializer, **errors(400, 401, 403)},
+        summary="Create a draft (drafter of the issuer)",
+    ),
+    retrieve=extend_schema(responses={200: s.DocumentSerializer, **errors(*READ)}),
+    partial_update=extend_schema(
+        request=s.DocumentEditSerializer,
+        responses={200: s.DocumentSerializer, **errors(*ACT)},
+        summary="Edit a draft (its drafter, in draft or returned)",
+    ),
+)
+@extend_schema(parameters=[ID])
+class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
+    serializer_class = s.DocumentSerializer
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return _document_rows(selectors.visible_documents(self.request.user, self.grants()))
+
+    def document(self) -> Document:
+        try:
+            return self.get_queryset().get(pk=self.kwargs["pk"])
+        except (Document.DoesNotExist, ValueError, OverflowError):
+            raise NotFound() from None
+
+    def fresh(self, document: Document) -> Response:
+        return self.out(s.DocumentSerializer, _document_rows(Document.objects).get(pk=document.pk))
+
+    def list(self, request):
+        qs = self.get_queryset()
+        params = request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("doc_type"):
+            qs = qs.filter(doc_type=params["doc_type"])
+        if params.get("issuer"):
+            qs = qs.filter(issuer__code=params["issuer"])
+        for word in fold(params.get("q", "")).split():
+            qs = qs.filter(search_text__contains=word)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request):
+        serializer = s.DocumentWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.create_draft(actor=request.user, **serializer.service_arguments())
+        return self.out(
+            s.DocumentSerializer, _document_rows(Document.objects).get(pk=document.pk), 201
+        )
+
+    def retrieve(self, request, pk=None):
+        return self.out(s.DocumentSerializer, self.document())
+
+    def partial_update(self, request, pk=None):
+        document = self.document()
+        serializer = s.DocumentEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = serializer.service_arguments()
+        document = services.edit_draft(actor=request.user, document=document, **changes)
+        return self.fresh(document)
+
+    @_action_schema(s.CommentSerializer, "Submit for review (drafter)")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        data = self.valid(s.CommentSerializer)
+        return self.fresh(services.submit(actor=request.user, document=self.document(), **data))
+
+    @_action_schema(
+        s.ReviewSerializer,
+        "Approve or return: the reviewer at in_review, the clerk at format_check",
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        data = self.valid(s.ReviewSerializer)
+        return self.fresh(services.review(actor=request.user, document=self.document(), **data))
+
+    @_action_schema(s.SignSerializer, "Sign or return (signer)")
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        data = self.valid(s.SignSerializer)
+        return self.fresh(services.sign(actor=request.user, document=self.document(), **data))
+
+    @_action_schema(None, "Register: number and symbol (clerk of the issuer)")
+    @action(detail=True, methods=["post"])
+    def register(self, request, pk=None):
+        return self.fresh(services.register(actor=request.user, document=self.document()))
+
+    @_action_schema(None, "Dispatch to every recipient (clerk of the issuer)")
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_document(self, request, pk=None):
+        return self.fresh(services.dispatch(actor=request.user, document=self.document()))
+
+    @_action_schema(s.ReasonSerializer, "Recall a dispatched document (signer); reason required")
+    @action(detail=True, methods=["post"])
+    def recall(self, request, pk=None):
+        data = self.valid(s.ReasonSerializer)
+        return self.fresh(services.recall(actor=request.user, document=self.document(), **data))
+
+    @_action_schema(s.ReasonSerializer, "Withdraw a draft (drafter)")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        data = self.valid(s.ReasonSerializer)
+        return self.fresh(services.withdraw(actor=request.user, document=self.document(), **data))
+
+    def valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @extend_schema(
+        responses={200: s.ReceiptSerializer(many=True), **errors(401, 403, 404)},
+        summary="The recipients' progress (issuer side only; recipients get 403)",
+    )
+    @action(detail=True, methods=["get"], serializer_class=s.ReceiptSerializer)
+    def receipts(self, request, pk=None):
+        document = self.document()
+        if document.issuer_id not in self.grants().member_of:
+            raise Forbidden()
+        qs = _receipt_rows(Receipt.objects.filter(document=document)).order_by(
+            "recipient__order", "pk"
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(
+            s.ReceiptSerializer(page, many=True, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(
+        responses={200: s.AuditEventSerializer(many=True), **errors(*READ)},
+        summary="The document's audit events, oldest first",
+    )
+    @action(detail=True, methods=["get"], serializer_class=s.AuditEventSerializer)
+    def audit(self, request, pk=None):
+        document = self.document()
+        qs = (
+            AuditEvent.objects.filter(document=document)
+            .select_related("actor", "on_behalf_of")
+            .order_by("seq")
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.AuditEventSerializer(page, many=True).data)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            **errors(*READ),
+        },
+        summary="The rendered PDF; 404 with code not_rendered until rendering exists",
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        self.document()
+        raise NotRendered()
+
+    @extend_schema(
+        methods=["get"],
+        responses={200: s.AttachmentSerializer(many=True), **errors(*READ)},
+        summary="The document's attachments",
+    )
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": s.UploadSerializer},
+        responses={201: s.AttachmentSerializer, **errors(*ACT, 413, 415)},
+        summary="Attach a file to a draft (drafter); at most ATTACHMENT_MAX_BYTES",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        serializer_class=s.AttachmentSerializer,
+    )
+    def attachments(self, request, pk=None):
+        document = self.document()
+        if request.method == "GET":
+            qs = document.attachments.select_related("uploaded_by").order_by("pk")
+            page = self.paginate_queryset(qs)
+            return self.get_paginated_response(s.AttachmentSerializer(page, many=True).data)
+        # Refuse before reading a large body: who may attach, then how big it says it is.
+        selectors.authorize(request.user, "attach", document, self.grants())
+        limit = settings.ATTACHMENT_MAX_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit + 64 * 1024:
+            raise TooLarge()
+        serializer = s.UploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        uploaded = serializer.validated_data["file"]
+        if uploaded.size > limit:
+            raise TooLarge()
+        content_type = uploads.sniff(uploaded)
+        if content_type is None:
+            raise UnsupportedFileType()
+        attachment = services.add_attachment(
+            actor=request.user,
+            document=document,
+            uploaded_file=uploaded,
+            content_type=content_type,
+            original_name=uploaded.name,
+        )
+        return Response(s.AttachmentSerializer(attachment).data, status=201)
+
+    @extend_schema(
+        parameters=[ATTACHMENT_ID],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(*READ)},
+        summary="Download one attachment under its original name",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>\d+)",
+        url_name="attachment",
+    )
+    def attachment(self, request, pk=None, attachment_id=None):
+        document = self.document()
+        attachment = document.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise NotFound()
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Receipts
+
+
+def _receipt_rows(qs: QuerySet[Receipt]) -> QuerySet[Receipt]:
+    return qs.select_related("document__issuer", "organization", "assignee")
+
+
+def _receipt_action_schema(request, summary: str):
+    return extend_schema(
+        request=request, responses={200: s.ReceiptSerializer, **errors(*ACT)}, summary=summary
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=ReceiptStatus.values)],
+        responses={200: s.ReceiptSerializer(many=True), **errors(401)},
+        summary="Receipts addressed to the caller's organisations (and assigned to the caller)",
+    ),
+    retrieve=extend_schema(responses={200: s.ReceiptSerializer, **errors(*READ)}),
+)
+@extend_schema(parameters=[ID])
+class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
+    serializer_class = s.ReceiptSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return _receipt_rows(selectors.incoming_receipts(self.request.user, self.grants()))
+
+    def receipt(self) -> Receipt:
+        qs = _receipt_rows(selectors.visible_receipts(self.request.user, self.grants()))
+        try:
+            return qs.get(pk=self.kwargs["pk"])
+        except (Receipt.DoesNotExist, ValueError, OverflowError):
+            raise NotFound() from None
+
+    def fresh(self, receipt: Receipt) -> Response:
+        return self.out(s.ReceiptSerializer, _receipt_rows(Receipt.objects).get(pk=receipt.pk))
+
+    def valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def list(self, request):
+        qs = self.get_queryset()
+        if request.query_params.get("status"):
+            qs = qs.filter(status=request.query_params["status"])
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self.out(s.ReceiptSerializer, self.receipt())
+
+    @_receipt_action_schema(None, "Acknowledge: the incoming number is taken (recipient clerk)")
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self.fresh(services.acknowledge(actor=request.user, receipt=self.receipt()))
+
+    @_receipt_action_schema(s.ReasonSerializer, "Refuse with a reason (recipient clerk)")
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        data = self.valid(s.ReasonSerializer)
+        return self.fresh(services.refuse(actor=request.user, receipt=self.receipt(), **data))
+
+    @_receipt_action_schema(s.AssignSerializer, "Assign a handler and deadline (recipient leader)")
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        data = self.valid(s.AssignSerializer)
+        return self.fresh(services.assign(actor=request.user, receipt=self.receipt(), **data))
+
+    @_receipt_action_schema(None, "Start handling (the assignee)")
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self.fresh(services.start_handling(actor=request.user, receipt=self.receipt()))
+
+    @_receipt_action_schema(s.ReportSerializer, "Complete with a report (the assignee)")
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        data = self.valid(s.ReportSerializer)
+        return self.fresh(services.complete(actor=request.user, receipt=self.receipt(), **data))
+
+
+# ---------------------------------------------------------------------------------------------
+# Inbox
+
+
+class InboxView(ActorMixin, viewsets.GenericViewSet):
+    serializer_class = s.TaskSerializer
+
+    @extend_schema(
+        responses={200: s.TaskSerializer(many=True), **errors(401)},
+        summary="The caller's open tasks, newest first",
+    )
+    def list(self, request):
+        page = self.paginate_queryset(selectors.open_tasks(request.user, self.grants()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,0 +1,35 @@
+"""HTTP clients for the demo people. ``api.as_("vanthu")`` logs in through the token endpoint
+once per test and sends ``Authorization: Token …`` on every request."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from orgchart.demo import DEMO_PASSWORD
+
+
+class Api:
+    def __init__(self):
+        self._clients: dict[str, APIClient] = {}
+
+    def anonymous(self) -> APIClient:
+        return APIClient()
+
+    def as_(self, username: str) -> APIClient:
+        if username not in self._clients:
+            client = APIClient()
+            response = client.post(
+                "/api/v1/auth/token/",
+                {"username": username, "password": DEMO_PASSWORD},
+                format="json",
+            )
+            assert response.status_code == 200, response.content
+            client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+            self._clients[username] = client
+        return self._clients[username]
+
+
+@pytest.fixture
+def api(world) -> Api:
+    return Api()
