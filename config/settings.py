@@ -8,6 +8,7 @@ DEBUG=False.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -159,6 +160,48 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+# Redis emulates priorities with one list per step, read lowest number first: 0 is the most
+# urgent (hỏa tốc), ordinary work is 5, reminders and sweeps 8 (workflow/tasks.py).
+CELERY_TASK_DEFAULT_PRIORITY = 5
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "priority_steps": list(range(10)),
+    "queue_order_strategy": "priority",
+    # A message whose worker died unacknowledged comes back after this; the sweeper usually
+    # delivers its receipts sooner.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 5,
+}
+# When the broker is down at commit, fail fast: the receipts stay pending and the sweeper
+# sends them once it is back, so the dispatch itself never waits on Redis.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+DELIVERY_SWEEP_EVERY_SECONDS = env.float("DELIVERY_SWEEP_EVERY_SECONDS", default=120)
+DELIVERY_SWEEP_AFTER_SECONDS = env.int("DELIVERY_SWEEP_AFTER_SECONDS", default=300)
+# Older pending receipts are left to people (their delivery problem is shown to the sender).
+DELIVERY_SWEEP_MAX_AGE_DAYS = env.int("DELIVERY_SWEEP_MAX_AGE_DAYS", default=30)
+# Đôn đốc: remind a recipient that has not acknowledged after this many working days
+# (Monday to Friday), and an assignee this many days before the deadline and after it.
+REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=2)
+REMINDER_DEADLINE_DAYS = env.int("REMINDER_DEADLINE_DAYS", default=2)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-receipts": {
+        "task": "workflow.tasks.sweep_pending",
+        "schedule": DELIVERY_SWEEP_EVERY_SECONDS,
+        "options": {"priority": 8},
+    },
+    # Hourly in office hours on working days; the per-day record keeps it to one a day.
+    "remind-recipients": {
+        "task": "workflow.tasks.send_reminders",
+        "schedule": crontab(minute=0, hour="7-17", day_of_week="mon-fri"),
+        "options": {"priority": 8},
+    },
+}
 
 LOGGING = {
     "version": 1,

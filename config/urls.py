@@ -4,9 +4,12 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerView
 
 from documents.api.schema import SchemaView
+from workflow.api import notification_urls, overdue_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/notifications/", include(notification_urls)),
+    path("api/v1/overdue/", include(overdue_urls)),
     path("api/v1/", include("documents.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -8,16 +8,20 @@ no gap.
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Direction, DocType, Document, RegisterBook
 
+#: Registers follow the calendar of Vietnam, not the zone a request or a worker has activated.
+REGISTER_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
 
 def registration_year(at: datetime.datetime | None = None) -> int:
     """Numbers restart on 1 January in Vietnam, whatever the server's clock zone."""
-    return timezone.localtime(at or timezone.now()).year
+    return timezone.localtime(at or timezone.now(), REGISTER_ZONE).year
 
 
 def take_number(

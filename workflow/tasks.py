@@ -1,41 +1,303 @@
-"""Delivery of dispatched documents. Tasks are idempotent: a receipt no longer pending is
-skipped, so a task that runs twice (a retry, two workers) delivers once."""
+"""Delivery of dispatched documents, the sweeper that makes it reliable, and reminders.
+
+The pending receipts in the database are the outbox; Celery messages only say "look now".
+Every task is idempotent: a receipt is delivered under its row lock and only while it is still
+pending, so a task that runs twice (a retry, a redelivered message, two workers, the sweeper)
+delivers once, notifies once and audits once.
+"""
 
 from __future__ import annotations
 
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from documents import services
-from documents.models import Receipt, ReceiptStatus
+from documents.models import Document, DocumentStatus, Receipt, ReceiptStatus, Urgency
+from documents.selectors import late_q
+from orgchart.models import OrganizationKind
+from orgchart.selectors import clerks_of, leaders_of
+
+from . import notifications
+from .models import NotificationKind, Reminder
+
+log = logging.getLogger(__name__)
+R = ReceiptStatus
+K = NotificationKind
 
 CHUNK_SIZE = 100
 
+#: Broker priority by urgency; on Redis 0 is read first (see CELERY_BROKER_TRANSPORT_OPTIONS).
+PRIORITY = {
+    Urgency.HOA_TOC: 0,
+    Urgency.THUONG_KHAN: 1,
+    Urgency.KHAN: 2,
+    Urgency.NORMAL: 5,
+}
+BACKGROUND_PRIORITY = 8
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+RETRYING = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def priority_for(urgency: str) -> int:
+    return PRIORITY.get(urgency, PRIORITY[Urgency.NORMAL])
+
+
+def enqueue_document(document_id: int, urgency: str) -> None:
+    deliver_document.apply_async((document_id,), priority=priority_for(urgency))
+
+
+def enqueue_chunks(receipt_ids: list[int], urgency: str) -> int:
+    for start in range(0, len(receipt_ids), CHUNK_SIZE):
+        deliver_receipts.apply_async(
+            (receipt_ids[start : start + CHUNK_SIZE],), priority=priority_for(urgency)
+        )
+    return len(receipt_ids)
+
+
+@shared_task(**RETRYING)
 def deliver_document(document_id: int) -> int:
-    """Fan out: one task per chunk of pending receipts."""
+    """Fan out: one task per chunk of the document's pending receipts."""
+    urgency = Document.objects.filter(pk=document_id).values_list("urgency", flat=True).first()
     ids = list(
-        Receipt.objects.filter(document_id=document_id, status=ReceiptStatus.PENDING)
+        Receipt.objects.filter(document_id=document_id, status=R.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for start in range(0, len(ids), CHUNK_SIZE):
-        deliver_receipts.delay(ids[start : start + CHUNK_SIZE])
-    return len(ids)
+    return enqueue_chunks(ids, urgency or Urgency.NORMAL)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+@shared_task(**RETRYING)
 def deliver_receipts(receipt_ids: list[int]) -> int:
-    return sum(1 for pk in receipt_ids if services.deliver(receipt=pk))
+    return sum(1 for pk in receipt_ids if deliver_one(pk))
+
+
+@shared_task(**RETRYING)
+def sweep_pending(older_than_seconds: float | None = None) -> int:
+    """Re-enqueue receipts still pending a while after dispatch: a message lost, the broker
+    down at commit, a worker killed mid-task or a recipient that had no clerk yet. Sending
+    one twice costs a lookup; never sending it loses a document."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.DELIVERY_SWEEP_AFTER_SECONDS
+    now = timezone.now()
+    rows = (
+        Receipt.objects.filter(
+            status=R.PENDING,
+            document__status=DocumentStatus.DISPATCHED,
+            created_at__lte=now - datetime.timedelta(seconds=older_than_seconds),
+            created_at__gte=now - datetime.timedelta(days=settings.DELIVERY_SWEEP_MAX_AGE_DAYS),
+        )
+        .order_by("pk")
+        .values_list("pk", "urgency")
+    )
+    by_urgency: dict[str, list[int]] = defaultdict(list)
+    for pk, urgency in rows:
+        by_urgency[urgency].append(pk)
+    # Most urgent first, so they also reach the broker first.
+    total = 0
+    for urgency in sorted(by_urgency, key=priority_for):
+        total += enqueue_chunks(by_urgency[urgency], urgency)
+    if total:
+        log.info("sweeper re-enqueued %d pending receipts", total)
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivering one receipt
+
+
+def _problem(receipt: Receipt, text: str) -> bool:
+    """Record why the receipt cannot be delivered and tell the sender's clerks once. The
+    receipt stays pending: it has not arrived anywhere, and the sweeper tries again (a clerk
+    or an address added later lets it through)."""
+    services.mark_delivery_problem(receipt=receipt, problem=text)
+    document = receipt.document
+    notifications.notify(
+        users=clerks_of(document.issuer),
+        kind=K.DELIVERY_PROBLEM,
+        receipt=receipt,
+        text=(f"Chưa chuyển được văn bản {document.symbol} tới {_recipient_name(receipt)}: {text}"),
+    )
+    return False
+
+
+def _recipient_name(receipt: Receipt) -> str:
+    if receipt.organization_id:
+        return receipt.organization.name
+    return receipt.recipient.display_name if receipt.recipient_id else str(receipt.pk)
+
+
+def _by_email(receipt: Receipt, address: str, *, problem: str = "") -> bool:
+    """Deliver by e-mail: the receipt becomes delivered once the mail backend accepts the
+    message. The receipt row stays locked meanwhile, so two workers never both send it."""
+    try:
+        notifications.external_message(receipt, address).send()
+    except Exception as exc:
+        log.warning("e-mail delivery of receipt %s to %s failed: %s", receipt.pk, address, exc)
+        return _problem(
+            receipt,
+            f"Gửi thư điện tử tới {address} không thành công ({type(exc).__name__}); "
+            "hệ thống sẽ thử lại. / E-mail delivery failed; it will be retried.",
+        )
+    return services.deliver(receipt=receipt.pk, problem=problem)
+
+
+def deliver_one(receipt_id: int) -> bool:
+    """Deliver one receipt if it is still pending; True when this call delivered it.
+
+    Internal recipients get the document in the system (code 01, which starts their
+    IncomingFlow through ``receipt_changed``) and their clerks an in-app notification and an
+    e-mail; outside recipients get an e-mail. Delivery and notification commit together, so
+    there is never one without the other.
+    """
+    with transaction.atomic():
+        receipt = (
+            Receipt.objects.select_for_update(of=("self",))
+            .select_related("document__issuer", "organization", "recipient")
+            .filter(pk=receipt_id)
+            .first()
+        )
+        if receipt is None or receipt.status != R.PENDING or receipt.document_id is None:
+            return False
+        if receipt.document.status != DocumentStatus.DISPATCHED:
+            return False  # recalled before it arrived: nothing to deliver
+        org = receipt.organization
+        if org is None or org.kind == OrganizationKind.EXTERNAL:
+            address = org.email if org is not None else receipt.recipient.email
+            if not address:
+                return _problem(
+                    receipt,
+                    "Nơi nhận bên ngoài không có địa chỉ thư điện tử. / The outside recipient "
+                    "has no e-mail address.",
+                )
+            return _by_email(receipt, address)
+        clerks = list(clerks_of(org))
+        if not clerks:
+            if org.email:
+                return _by_email(
+                    receipt,
+                    org.email,
+                    problem=(
+                        f"{org.name} chưa có văn thư trong hệ thống; văn bản đã gửi bằng thư "
+                        f"điện tử tới {org.email}. / No clerk; sent by e-mail instead."
+                    ),
+                )
+            return _problem(
+                receipt,
+                f"{org.name} chưa có văn thư và không có địa chỉ thư điện tử. / The "
+                "recipient has no clerk and no e-mail address.",
+            )
+        if not services.deliver(receipt=receipt.pk):
+            return False
+        document = receipt.document
+        notifications.notify(
+            users=clerks,
+            kind=K.DELIVERED,
+            receipt=receipt,
+            text=(
+                f"{notifications.urgency_tag(receipt.urgency)}Văn bản đến: "
+                f"{notifications.describe(document)}"
+            ),
+        )
+    return True
+
+
+@shared_task(**RETRYING)
+def notify_recall(document_id: int) -> int:
+    """Tell every recipient that already has the document (its clerks, and the assignee)
+    that it was recalled; once per receipt and person."""
+    receipts = (
+        Receipt.objects.filter(document_id=document_id)
+        .exclude(status=R.PENDING)
+        .select_related("document__issuer", "organization", "assignee")
+        .order_by("pk")
+    )
+    count = 0
+    for receipt in receipts:
+        users = list(clerks_of(receipt.organization)) if receipt.organization_id else []
+        if receipt.assignee_id:
+            users.append(receipt.assignee)
+        with transaction.atomic():
+            count += len(
+                notifications.notify(
+                    users=users,
+                    kind=K.RECALLED,
+                    receipt=receipt,
+                    text=f"Văn bản đã bị thu hồi: {notifications.describe(receipt.document)}",
+                )
+            )
+    return count
+
+
+# ---------------------------------------------------------------------------------------------
+# Reminders (đôn đốc)
+
+
+@shared_task(**RETRYING)
+def send_reminders(on: str | None = None) -> int:
+    """Remind late recipients: clerks that have not acknowledged, assignees near or past
+    their deadline. At most one reminder per receipt, kind and day (``Reminder``)."""
+    today = datetime.date.fromisoformat(on) if on else timezone.localdate()
+    sent = 0
+    late = (
+        Receipt.objects.filter(late_q(today))
+        .select_related("document__issuer", "organization", "assignee")
+        .order_by("pk")
+    )
+    near = (
+        Receipt.objects.filter(
+            status__in=[R.ASSIGNED, R.IN_PROGRESS],
+            deadline__gte=today,
+            deadline__lte=today + datetime.timedelta(days=settings.REMINDER_DEADLINE_DAYS),
+        )
+        .select_related("document__issuer", "organization", "assignee")
+        .order_by("pk")
+    )
+    for receipt in late.iterator(chunk_size=500):
+        if receipt.status == R.DELIVERED:
+            sent += _remind(receipt, K.ACK_REMINDER, clerks_of(receipt.organization), today)
+        else:
+            users = [receipt.assignee, *leaders_of(receipt.organization)]
+            sent += _remind(receipt, K.DEADLINE_PAST, users, today)
+    for receipt in near.iterator(chunk_size=500):
+        sent += _remind(receipt, K.DEADLINE_NEAR, [receipt.assignee], today)
+    return sent
+
+
+def _reminder_text(receipt: Receipt, kind: str) -> str:
+    what = notifications.describe_receipt(receipt)
+    if kind == K.ACK_REMINDER:
+        arrived = timezone.localtime(receipt.delivered_at)
+        return f"Đôn đốc: văn bản đến ngày {arrived:%d/%m/%Y} chưa được tiếp nhận — {what}"
+    if kind == K.DEADLINE_NEAR:
+        return f"Sắp đến hạn xử lý ({receipt.deadline:%d/%m/%Y}): {what}"
+    return f"Đôn đốc: đã quá hạn xử lý ({receipt.deadline:%d/%m/%Y}): {what}"
+
+
+def _remind(receipt: Receipt, kind: str, users: Iterable, today: datetime.date) -> int:
+    with transaction.atomic():
+        _, created = Reminder.objects.get_or_create(receipt=receipt, kind=kind, day=today)
+        if not created:
+            return 0
+        notifications.notify(
+            users=[u for u in users if u is not None],
+            kind=kind,
+            receipt=receipt,
+            key=today.isoformat(),
+            text=_reminder_text(receipt, kind),
+        )
+    return 1

@@ -1,0 +1,100 @@
+"""API of the delivery side: the caller's notifications and the sender's overdue list.
+
+Authentication, pagination and the error shape come from ``REST_FRAMEWORK`` settings, the
+same as the rest of ``/api/v1/``.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.utils import timezone
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from documents.models import Purpose, ReceiptStatus
+from documents.selectors import overdue_receipts
+
+from .models import Notification, NotificationKind
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=NotificationKind.choices)
+    document = serializers.IntegerField(source="document_id", allow_null=True)
+    receipt = serializers.IntegerField(source="receipt_id", allow_null=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "document", "receipt", "created_at", "read_at"]
+
+
+class NotificationList(generics.ListAPIView):
+    """The caller's notifications, newest first; ``?unread=1`` for the unread ones only."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        qs = Notification.objects.filter(user_id=self.request.user.pk).order_by(
+            "-created_at", "-pk"
+        )
+        if self.request.query_params.get("unread") in ("1", "true"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+
+class NotificationRead(APIView):
+    """Mark one of the caller's notifications read; someone else's is 404, as if absent."""
+
+    serializer_class = NotificationSerializer
+
+    def post(self, request, pk: int):
+        notification = Notification.objects.filter(pk=pk, user_id=request.user.pk).first()
+        if notification is None:
+            raise NotFound()
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(NotificationSerializer(notification).data)
+
+
+class OverdueSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document = serializers.IntegerField(source="document_id")
+    symbol = serializers.CharField(source="document.symbol")
+    title = serializers.CharField(source="document.title")
+    organization = serializers.CharField(source="organization.code", allow_null=True, default=None)
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    status = serializers.ChoiceField(choices=ReceiptStatus.choices)
+    code = serializers.CharField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
+    deadline = serializers.DateField(allow_null=True)
+    late = serializers.SerializerMethodField(
+        help_text="not_acknowledged (delivered, not acknowledged in time) or past_deadline"
+    )
+    updated_at = serializers.DateTimeField()
+
+    def get_late(self, obj) -> str:
+        return "not_acknowledged" if obj.status == ReceiptStatus.DELIVERED else "past_deadline"
+
+
+class OverdueList(generics.ListAPIView):
+    """The sender's chase list: recipients of the caller's organisations' documents that have
+    not acknowledged in time or are past their handling deadline."""
+
+    serializer_class = OverdueSerializer
+
+    def get_queryset(self):
+        return (
+            overdue_receipts(self.request.user)
+            .select_related("document", "organization", "assignee")
+            .order_by("delivered_at", "pk")
+        )
+
+
+notification_urls = [
+    path("", NotificationList.as_view(), name="notification-list"),
+    path("<int:pk>/read/", NotificationRead.as_view(), name="notification-read"),
+]
+overdue_urls = [path("", OverdueList.as_view(), name="overdue-list")]

@@ -1,0 +1,148 @@
+"""Who is told what: in-app notifications and e-mail.
+
+In-app notifications are the record (unique per user and event, so a task run twice adds
+nothing); e-mail is a courtesy sent after the notification commits, only to the users whose
+notification was created by this call.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from documents.models import Document, Receipt, Urgency
+
+from .models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def describe(document: Document) -> str:
+    """Số, ký hiệu, ngày, cơ quan ban hành and trích yếu, as a clerk would quote a document."""
+    parts = [document.symbol or document.get_doc_type_display()]
+    if document.issued_at:
+        parts.append(f"ngày {timezone.localtime(document.issued_at):%d/%m/%Y}")
+    parts.append(f"của {document.issuer.name}")
+    return f"{' '.join(parts)} — {document.title}"
+
+
+def describe_receipt(receipt: Receipt) -> str:
+    if receipt.document_id:
+        return describe(receipt.document)
+    date = f" ngày {receipt.sender_date:%d/%m/%Y}" if receipt.sender_date else ""
+    return f"{receipt.sender_symbol}{date} của {receipt.sender_name} — {receipt.sender_title}"
+
+
+def urgency_tag(urgency: str) -> str:
+    return "" if urgency == Urgency.NORMAL else f"[{Urgency(urgency).label}] "
+
+
+def notify(
+    *,
+    users: Iterable,
+    kind: str,
+    text: str,
+    receipt: Receipt | None = None,
+    document: Document | None = None,
+    key: str = "",
+    subject: str = "",
+) -> list[int]:
+    """Create the missing notifications of one event and e-mail their users after commit.
+
+    Returns the ids of the users notified now. Callers that can race on the same event hold a
+    lock on its receipt (delivery) or a unique reminder row, so "missing" is decided once.
+    """
+    users = list({u.pk: u for u in users}.values())
+    if not users:
+        return []
+    if document is None and receipt is not None:
+        document = receipt.document
+    lookup = {"kind": kind, "key": key}
+    if receipt is not None:
+        lookup["receipt"] = receipt
+    else:
+        lookup["receipt__isnull"] = True
+        lookup["document"] = document
+    already = set(
+        Notification.objects.filter(user__in=[u.pk for u in users], **lookup).values_list(
+            "user_id", flat=True
+        )
+    )
+    new = [u for u in users if u.pk not in already]
+    Notification.objects.bulk_create(
+        [
+            Notification(user=u, kind=kind, key=key, text=text, receipt=receipt, document=document)
+            for u in new
+        ],
+        ignore_conflicts=True,
+    )
+    addresses = [u.email for u in new if u.email]
+    if addresses:
+        body = f"{text}\n\nXem chi tiết trong hệ thống văn bản."
+        transaction.on_commit(lambda: send_quietly(subject or text[:120], body, addresses))
+    return [u.pk for u in new]
+
+
+def send_quietly(subject: str, body: str, addresses: list[str]) -> None:
+    """One message per person (they need not see each other); a mail server down never
+    undoes the notification already recorded."""
+    try:
+        with get_connection() as connection:
+            for address in addresses:
+                EmailMessage(
+                    subject=_one_line(subject),
+                    body=body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[address],
+                    connection=connection,
+                ).send()
+    except Exception:
+        log.exception("notification e-mail to %s failed", addresses)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def pdf_attachment(document: Document) -> tuple[str, bytes, str] | None:
+    """Hook for the rendered (and, once signed, signed) PDF sent to outside recipients.
+
+    Documents cannot be rendered yet; return ``(filename, content, "application/pdf")`` from
+    here once they can, and external e-mails carry it.
+    """
+    return None
+
+
+def external_message(receipt: Receipt, address: str) -> EmailMessage:
+    """The e-mail that delivers a document to a recipient outside the system."""
+    document = receipt.document
+    issued = f"{timezone.localtime(document.issued_at):%d/%m/%Y}" if document.issued_at else ""
+    lines = [
+        f"Kính gửi: {receipt.recipient.display_name if receipt.recipient_id else address}",
+        "",
+        f"{document.issuer.name} gửi văn bản:",
+        f"- Số, ký hiệu: {document.symbol}",
+        f"- Loại văn bản: {document.get_doc_type_display()}",
+        f"- Ngày ban hành: {issued}",
+        f"- Trích yếu: {document.title}",
+        f"- Độ khẩn: {document.get_urgency_display()}",
+        f"- Mục đích: {receipt.get_purpose_display()}",
+    ]
+    if document.signer_id:
+        lines.append(f"- Người ký: {document.signer.get_full_name() or document.signer}")
+    message = EmailMessage(
+        subject=_one_line(f"{urgency_tag(document.urgency)}{document.symbol}: {document.title}"),
+        body="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        headers={"X-Van-Ban-Receipt": str(receipt.pk)},
+    )
+    pdf = pdf_attachment(document)
+    if pdf is not None:
+        message.attach(*pdf)
+    return message
