@@ -29,6 +29,11 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Shown, never edited; declaring them read-only also lets non-editable columns such
+        # as created_at be listed without the change page failing.
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
         return False
 
