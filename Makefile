@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/vanban
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test test-services services lint format bench clean
+.PHONY: setup run test test-services services lint format bench bench-fanout worker beat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ test-services: setup services
 services:
 	bash .ci/services.sh
 
+# Delivery the production way: a Celery worker and beat (sweeper, reminders) on Redis, beside
+# the web process and with the same DATABASE_URL. CELERY_BROKER_URL defaults to REDIS_URL.
+worker: setup
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(REDIS_URL)} $(BIN)/celery -A config worker --loglevel=INFO
+
+beat: setup
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(REDIS_URL)} $(BIN)/celery -A config beat --loglevel=INFO \
+		--schedule=var/celerybeat-schedule
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,6 +54,10 @@ format:
 
 bench: setup
 	$(BIN)/python bench/lifecycle.py
+
+# Dispatch to 1,000 recipients with real workers on Redis and a throwaway PostgreSQL database.
+bench-fanout: setup services
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) var
