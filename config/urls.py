@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerView
 
 from documents.api.schema import SchemaView
@@ -13,5 +12,6 @@ urlpatterns = [
     path("api/v1/", include("documents.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    # The UI (viewflow site, login, language) owns the root; /admin/ and /api/ stay above.
+    path("", include("workflow.urls")),
 ]

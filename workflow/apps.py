@@ -7,4 +7,4 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Luồng xử lý")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects to the documents signals)
+        from . import flow_receivers, receivers  # noqa: F401  (connect to the documents signals)

@@ -1,0 +1,196 @@
+"""The flows follow the documents' state, whichever door a step came through: a task screen,
+or the services directly (as the API and the Celery tasks call them)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from viewflow.workflow import STATUS
+
+from documents import services
+from documents.models import DocumentStatus, ReceiptStatus
+from tests.support import new_draft, receipt_for, user
+from workflow.flows import IncomingFlow, OutgoingFlow, follow_document, open_task, process_for
+from workflow.views import common
+
+S, R = DocumentStatus, ReceiptStatus
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a step and its after-commit work (signals, eager delivery), as a request would."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def inbox(username: str):
+    person = user(username)
+    from orgchart.selectors import grants_of
+
+    return list(common.inbox_tasks(person, grants_of(person)).select_related("process"))
+
+
+def archive(username: str):
+    person = user(username)
+    from orgchart.selectors import grants_of
+
+    return list(common.archive_tasks(person, grants_of(person)))
+
+
+def task_names(tasks, artifact_id=None):
+    return sorted(
+        t.flow_task.name
+        for t in tasks
+        if artifact_id is None or t.process.artifact_object_id == artifact_id
+    )
+
+
+def test_a_new_draft_starts_its_process_with_the_drafter_to_submit(world, committed):
+    document = committed(new_draft)
+    task = open_task(document)
+    assert task.flow_task is OutgoingFlow.submit
+    assert task.owner == user("soanthao")
+    assert task.status == STATUS.ASSIGNED
+    assert task_names(inbox("soanthao"), document.pk) == ["submit"]
+    assert task_names(inbox("truongban"), document.pk) == []
+
+
+def test_steps_taken_through_the_services_move_every_inbox(world, committed):
+    document = committed(new_draft, signer="pct.huy")
+    expected = [
+        # (who acts, the call, the task now open, who sees it, who no longer does)
+        ("soanthao", lambda a, d: services.submit(actor=a, document=d), "review", "truongban"),
+        (
+            "truongban",
+            lambda a, d: services.review(actor=a, document=d, decision="approve"),
+            "format_check",
+            "vanthu",
+        ),
+        (
+            "vanthu",
+            lambda a, d: services.review(actor=a, document=d, decision="approve"),
+            "sign",
+            "pct.huy",
+        ),
+        ("pct.huy", lambda a, d: services.sign(actor=a, document=d), "register", "vanthu"),
+        ("vanthu", lambda a, d: services.register(actor=a, document=d), "dispatch", "vanthu"),
+    ]
+    for actor_name, step, next_task, next_actor in expected:
+        actor = user(actor_name)
+        before = open_task(document)
+        committed(step, actor, document)
+        before.refresh_from_db()
+        assert before.status == STATUS.DONE
+        assert before.owner == actor, "the step lands in the actor's archive"
+        task = open_task(document)
+        assert task.flow_task.name == next_task
+        assert task_names(inbox(next_actor), document.pk) == [next_task]
+        if actor_name != next_actor:
+            assert task_names(inbox(actor_name), document.pk) == []
+        assert before.pk in [t.pk for t in archive(actor_name)]
+
+    # The signer was chosen on the draft, so signing went straight to his inbox, not a queue.
+    sign_task = document_process_tasks(document, "sign")[0]
+    assert sign_task.owner == user("pct.huy")
+    assert task_names(inbox("chutich"), document.pk) == []
+
+    committed(services.dispatch, actor=user("vanthu"), document=document)
+    assert open_task(document) is None
+    process = process_for(OutgoingFlow, type(document), document.pk)
+    assert process.status == "DONE"
+
+    # Delivery (eager Celery) started one IncomingFlow per receipt, in the clerks' queues.
+    bacson = receipt_for(document, "bacson")
+    assert bacson.status == R.DELIVERED
+    assert task_names(inbox("vt.bacson"), bacson.pk) == ["receive"]
+    assert task_names(inbox("vt.trungson"), bacson.pk) == []
+    assert task_names(inbox("soanthao"), document.pk) == []
+
+    committed(services.acknowledge, actor=user("vt.bacson"), receipt=bacson)
+    assert task_names(inbox("vt.bacson"), bacson.pk) == []
+    assert task_names(inbox("ld.bacson"), bacson.pk) == ["assign_handler"]
+
+    deadline = timezone.localdate() + datetime.timedelta(days=7)
+    committed(
+        services.assign,
+        actor=user("ld.bacson"),
+        receipt=bacson,
+        assignee=user("cb.bacson"),
+        deadline=deadline,
+    )
+    assert task_names(inbox("ld.bacson"), bacson.pk) == []
+    assert task_names(inbox("cb.bacson"), bacson.pk) == ["handle"]
+
+    committed(services.complete, actor=user("cb.bacson"), receipt=bacson, report="Đã xong.")
+    assert task_names(inbox("cb.bacson"), bacson.pk) == []
+    assert open_task(bacson) is None
+    assert process_for(IncomingFlow, type(bacson), bacson.pk).status == "DONE"
+
+    # A recipient that only reports stops at acknowledgement: no assignment task.
+    thanhuy = receipt_for(document, "thanhuy")
+    committed(services.acknowledge, actor=user("vt.thanhuy"), receipt=thanhuy)
+    assert open_task(thanhuy) is None
+
+
+def document_process_tasks(document, name):
+    process = process_for(OutgoingFlow, type(document), document.pk)
+    return [t for t in process.task_set.order_by("pk") if t.flow_task.name == name]
+
+
+def test_a_return_sends_the_draft_back_to_the_drafter_and_resubmission_to_review(world, committed):
+    document = committed(new_draft)
+    committed(services.submit, actor=user("soanthao"), document=document)
+    committed(
+        services.review,
+        actor=user("truongban"),
+        document=document,
+        decision="return",
+        comment="Bổ sung căn cứ.",
+    )
+    task = open_task(document)
+    assert task.flow_task is OutgoingFlow.revise
+    assert task.owner == user("soanthao")
+    committed(services.submit, actor=user("soanthao"), document=document)
+    assert open_task(document).flow_task is OutgoingFlow.review
+
+
+def test_without_a_format_check_review_leads_to_signing(world, committed):
+    issuer = world.org("mttq-samson")
+    issuer.requires_format_check = False
+    issuer.save(update_fields=["requires_format_check"])
+    document = committed(new_draft)
+    committed(services.submit, actor=user("soanthao"), document=document)
+    committed(services.review, actor=user("truongban"), document=document, decision="approve")
+    task = open_task(document)
+    assert task.flow_task is OutgoingFlow.sign
+    # No signer chosen: the task waits in every signer's list until one takes it.
+    assert task.owner is None
+    assert task_names(inbox("chutich"), document.pk) == ["sign"]
+    assert task_names(inbox("pct.huy"), document.pk) == ["sign"]
+    names = [t.flow_task.name for t in document_process_tasks(document, "format_check")]
+    assert names == []
+
+
+def test_a_document_created_without_the_signal_is_picked_up_late(world):
+    # No after-commit callbacks run here, as when a process was never started.
+    document = new_draft()
+    services.submit(actor=user("soanthao"), document=document)
+    assert open_task(document) is None
+    follow_document(document.pk)
+    assert open_task(document).flow_task is OutgoingFlow.review
+    follow_document(document.pk)  # idempotent
+    process = process_for(OutgoingFlow, type(document), document.pk)
+    assert process.task_set.filter(flow_task_type="HUMAN").count() == 1
+
+
+def test_withdrawing_a_draft_ends_its_process(world, committed):
+    document = committed(new_draft)
+    committed(services.withdraw, actor=user("soanthao"), document=document, reason="Thôi.")
+    assert open_task(document) is None
+    assert process_for(OutgoingFlow, type(document), document.pk).status == "DONE"

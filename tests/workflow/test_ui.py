@@ -1,0 +1,321 @@
+"""The UI pages: who sees what, bounded queries, a task completed twice, Vietnamese text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from guardian.models import UserObjectPermission
+from viewflow.workflow import STATUS
+from viewflow.workflow.models import Process, Task
+
+from documents import services
+from documents.models import Document, DocumentStatus, Purpose, Receipt, ReceiptStatus
+from tests.support import advance, new_draft, receipt_for, user
+from workflow.flows import IncomingFlow, OutgoingFlow, open_task
+from workflow.middleware import role_permission
+
+S, R = DocumentStatus, ReceiptStatus
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def login(client, username):
+    client.force_login(user(username))
+    return client
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+PAGES = ["/workflow/inbox/", "/workflow/queue/", "/workflow/archive/", "/outgoing/", "/incoming/"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Visibility
+
+
+def test_a_non_participant_sees_nothing_of_a_document(world, client, committed):
+    document = committed(new_draft, title="Kế hoạch riêng của Sầm Sơn")
+    committed(advance, document, S.DISPATCHED)
+    receipt = receipt_for(document, "bacson")
+    outsider = "vt.quangminh"  # a commune clerk the plan was not sent to
+    login(client, outsider)
+
+    assert client.get(f"/outgoing/{document.pk}/").status_code == 404
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Kế hoạch riêng của Sầm Sơn" not in response.content.decode(), url
+
+    # viewflow's own pages of the two processes answer 404 as well, and list nothing.
+    outgoing = open_task_or_last(document)
+    incoming = open_task(receipt)
+    for task in (outgoing, incoming):
+        flow_task = task.flow_task
+        for name in ("detail", "execute"):
+            url = flow_task.reverse(name, args=[task.process_id, task.pk])
+            assert client.get(url).status_code == 404, url
+        process_url = flow_task.flow_class.instance.reverse(
+            "process_detail", args=[task.process_id]
+        )
+        assert client.get(process_url).status_code == 404
+        for name in ("process_list", "task_list"):
+            listing = client.get(flow_task.flow_class.instance.reverse(name))
+            assert listing.status_code == 200
+            assert f"/{task.process_id}/" not in listing.content.decode()
+
+
+def open_task_or_last(document) -> Task:
+    return Task.objects.filter(
+        process__flow_class=OutgoingFlow,
+        process__artifact_object_id=document.pk,
+        flow_task_type="HUMAN",
+    ).latest("pk")
+
+
+def test_participants_see_the_document_and_the_issuer_sees_the_receipts(world, client, committed):
+    document = committed(new_draft, title="Kế hoạch tuyên truyền thử")
+    committed(advance, document, S.DISPATCHED)
+    committed(
+        services.acknowledge, actor=user("vt.bacson"), receipt=receipt_for(document, "bacson")
+    )
+
+    page = text_of(login(client, "soanthao").get(f"/outgoing/{document.pk}/"))
+    assert "Tình hình tiếp nhận, xử lý" in page
+    assert "Chưa tiếp nhận" in page
+    assert "Đã tiếp nhận: 1" in page
+    assert "Đã đến: 2" in page
+    assert f"Số: {document.symbol}" in page
+    assert "Sầm Sơn, ngày" in page
+    assert "TM. BAN THƯỜNG TRỰC" in page
+    assert "Trịnh Quang Huy" in page
+
+    recipient_page = text_of(login(client, "vt.bacson").get(f"/outgoing/{document.pk}/"))
+    assert "Kế hoạch tuyên truyền thử" in recipient_page
+    assert "Tình hình tiếp nhận, xử lý" not in recipient_page
+    incoming = text_of(client.get("/incoming/"))
+    assert "Kế hoạch tuyên truyền thử" in incoming
+    assert "Đã tiếp nhận" in incoming
+
+
+# ---------------------------------------------------------------------------------------------
+# Query counts
+
+
+def _bulk_world(n: int, world) -> None:
+    """n documents waiting for the city clerk's format check, n tasks she finished, n
+    documents delivered to Bắc Sơn waiting for its clerk, and 2,000 guardian rows for each."""
+    samson, bacson = world.org("mttq-samson"), world.org("bacson")
+    drafter = user("soanthao")
+    vanthu, vt_bacson = user("vanthu"), user("vt.bacson")
+    doc_ct = ContentType.objects.get_for_model(Document)
+    receipt_ct = ContentType.objects.get_for_model(Receipt)
+    org_ct = ContentType.objects.get_for_model(type(samson))
+    now = timezone.now()
+    documents = Document.objects.bulk_create(
+        Document(
+            issuer=samson,
+            doc_type="KH",
+            title=f"Văn bản số lượng lớn {i}",
+            drafter=drafter,
+            status=S.FORMAT_CHECK if i % 2 else S.DISPATCHED,
+        )
+        for i in range(n)
+    )
+    receipts = Receipt.objects.bulk_create(
+        Receipt(document=d, organization=bacson, purpose=Purpose.EXECUTE, status=R.DELIVERED)
+        for d in documents
+    )
+    processes = Process.objects.bulk_create(
+        [
+            Process(flow_class=OutgoingFlow, artifact_content_type=doc_ct, artifact_object_id=d.pk)
+            for d in documents
+        ]
+        + [
+            Process(
+                flow_class=IncomingFlow, artifact_content_type=receipt_ct, artifact_object_id=r.pk
+            )
+            for r in receipts
+        ]
+    )
+    tasks = []
+    for process in processes[:n]:
+        tasks.append(
+            Task(
+                process=process,
+                flow_task=OutgoingFlow.format_check,
+                flow_task_type="HUMAN",
+                status=STATUS.NEW,
+                owner_permission=role_permission("clerk"),
+                owner_permission_content_type=org_ct,
+                owner_permission_obj_pk=str(samson.pk),
+            )
+        )
+        tasks.append(
+            Task(
+                process=process,
+                flow_task=OutgoingFlow.review,
+                flow_task_type="HUMAN",
+                status=STATUS.DONE,
+                owner=vanthu,
+                finished=now,
+            )
+        )
+    for process in processes[n:]:
+        tasks.append(
+            Task(
+                process=process,
+                flow_task=IncomingFlow.receive,
+                flow_task_type="HUMAN",
+                status=STATUS.NEW,
+                owner_permission=role_permission("clerk"),
+                owner_permission_content_type=org_ct,
+                owner_permission_obj_pk=str(bacson.pk),
+            )
+        )
+    Task.objects.bulk_create(tasks)
+    permission = Permission.objects.get(codename="view_document")
+    UserObjectPermission.objects.bulk_create(
+        UserObjectPermission(
+            user=person, permission=permission, content_type=doc_ct, object_pk=str(i)
+        )
+        for person in (vanthu, vt_bacson)
+        for i in range(2000)
+    )
+
+
+@pytest.mark.parametrize("n", [1, 500])
+@pytest.mark.parametrize("username", ["vanthu", "vt.bacson"])
+def test_list_pages_stay_under_a_fixed_number_of_queries(
+    n, username, world, client, django_assert_max_num_queries
+):
+    _bulk_world(n, world)
+    assert UserObjectPermission.objects.filter(user__username=username).count() == 2000
+    login(client, username)
+    for url in PAGES:
+        with django_assert_max_num_queries(25):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    # The lists are not empty: the bound holds with the rows on the page.
+    inbox = login(client, username).get("/workflow/inbox/").content.decode()
+    rows = inbox.count('href="/workflow/flows/')
+    assert rows == min(n, 25) + (username == "vanthu" and 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The same task, twice
+
+
+def test_the_second_person_acting_on_a_finished_task_gets_a_message(world, client, committed):
+    document = committed(new_draft)  # no signer chosen: signing waits in both signers' lists
+    committed(advance, document, S.AWAITING_SIGNATURE)
+    task = open_task(document)
+    assert task.owner_id is None
+    url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+
+    huy = login(client, "pct.huy")
+    assert huy.get(url).status_code == 200
+    from django.test import Client
+
+    chutich = Client()
+    chutich.force_login(user("chutich"))
+    assert chutich.get(url).status_code == 200  # both opened the form
+
+    with_commit = committed(huy.post, url, {"decision": "sign", "comment": ""})
+    assert with_commit.status_code == 302
+    document.refresh_from_db()
+    assert document.status == S.SIGNED and document.signer == user("pct.huy")
+
+    second = committed(chutich.post, url, {"decision": "sign", "comment": ""}, follow=True)
+    assert second.status_code == 200
+    page = text_of(second)
+    assert "đã được người khác nhận hoặc xử lý xong" in page
+    document.refresh_from_db()
+    assert document.signer == user("pct.huy")
+
+
+def test_a_service_refusal_in_a_task_is_a_message_not_an_error(world, client, committed):
+    document = committed(new_draft)
+    committed(services.submit, actor=user("soanthao"), document=document)
+    task = open_task(document)
+    url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+    response = login(client, "truongban").post(url, {"decision": "return", "comment": ""})
+    assert response.status_code == 200
+    assert "Trả lại phải kèm ý kiến" in text_of(response)
+    task.refresh_from_db()
+    assert task.status == STATUS.NEW and task.owner_id is None, "nothing was kept"
+
+
+def test_completing_tasks_in_the_ui_calls_the_services(world, client, committed):
+    document = committed(new_draft, signer="pct.huy")
+    committed(services.submit, actor=user("soanthao"), document=document)
+    steps = [
+        ("truongban", {"decision": "approve", "comment": ""}, S.FORMAT_CHECK),
+        ("vanthu", {"decision": "approve", "comment": ""}, S.AWAITING_SIGNATURE),
+        ("pct.huy", {"decision": "sign", "comment": ""}, S.SIGNED),
+        ("vanthu", {"comment": ""}, S.ISSUED),
+        ("vanthu", {"comment": ""}, S.DISPATCHED),
+    ]
+    for username, data, state in steps:
+        task = open_task(document)
+        url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+        response = committed(login(client, username).post, url, data)
+        assert response.status_code == 302, text_of(response)[:500]
+        document.refresh_from_db()
+        assert document.status == state
+        task.refresh_from_db()
+        assert task.status == STATUS.DONE and task.owner == user(username)
+    assert document.symbol.endswith("/KH-MTTQ-BTT")
+
+
+# ---------------------------------------------------------------------------------------------
+# Vietnamese
+
+
+ENGLISH = ["Inbox", "Queue", "Archive", "Logout", "Log out", "Applications", "Processes"]
+
+
+def test_every_page_reads_in_vietnamese(world, client, committed):
+    document = committed(new_draft)
+    committed(advance, document, S.DISPATCHED)
+    login(client, "vanthu")
+    client.get("/")  # loads the URLconf, which wires the flows' URL names
+    task = Task.objects.filter(
+        process__flow_class=OutgoingFlow,
+        process__artifact_object_id=document.pk,
+        flow_task_type="HUMAN",
+    ).first()
+    urls = [*PAGES, f"/outgoing/{document.pk}/", "/outgoing/soan-thao/", "/orgchart/"]
+    urls.append(task.flow_task.reverse("detail", args=[task.process_id, task.pk]))
+    for url in urls:
+        response = client.get(url)
+        if url == "/outgoing/soan-thao/":
+            login(client, "soanthao")
+            response = client.get(url)
+            login(client, "vanthu")
+        assert response.status_code == 200, url
+        page = text_of(response)
+        for word in ENGLISH:
+            assert not re.search(rf"\b{word}\b", page), (url, word)
+        assert "Đăng xuất" in page, url
+        assert "Hộp việc" in page, url
+    menu = text_of(client.get("/workflow/inbox/"))
+    for word in ("Việc cần xử lý", "Việc chờ nhận", "Việc đã xử lý", "Văn bản đi", "Văn bản đến"):
+        assert word in menu
+    client.logout()
+    login_page = text_of(client.get("/accounts/login/"))
+    assert "Đăng nhập" in login_page

@@ -1,0 +1,149 @@
+"""Forms of the UI. They only collect input; the services validate and act."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from documents.models import AuthorityPrefix, DocType, Purpose, Secrecy, Urgency
+from documents.templatetags.vanban import ho_ten
+from orgchart.models import Organization
+
+User = get_user_model()
+
+
+class ConfirmForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Quyết định"),
+        choices=[("approve", _("Đồng ý, chuyển bước tiếp")), ("return", _("Trả lại để sửa"))],
+        widget=forms.RadioSelect,
+        initial="approve",
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc khi trả lại."),
+    )
+
+
+class SignForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Quyết định"),
+        choices=[("sign", _("Ký ban hành")), ("return", _("Trả lại để sửa"))],
+        widget=forms.RadioSelect,
+        initial="sign",
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc khi trả lại."),
+    )
+
+
+class ReceiveForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Quyết định"),
+        choices=[
+            ("acknowledge", _("Tiếp nhận, vào sổ văn bản đến")),
+            ("refuse", _("Từ chối tiếp nhận")),
+        ],
+        widget=forms.RadioSelect,
+        initial="acknowledge",
+    )
+    reason = forms.CharField(
+        label=_("Lý do từ chối"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc khi từ chối."),
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Người xử lý"), queryset=User.objects.none())
+    deadline = forms.DateField(
+        label=_("Hạn xử lý"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from orgchart.models import Membership
+
+        members = Membership.objects.active().filter(organization=organization).values("user_id")
+        field = self.fields["assignee"]
+        field.queryset = User.objects.filter(pk__in=members, is_active=True).order_by("username")
+        field.label_from_instance = lambda u: f"{ho_ten(u)} ({u.username})"
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(
+        label=_("Báo cáo kết quả xử lý"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class DraftForm(forms.Form):
+    doc_type = forms.ChoiceField(
+        label=_("Loại văn bản"), choices=DocType.choices, initial=DocType.KH
+    )
+    title = forms.CharField(label=_("Trích yếu"), max_length=500)
+    body = forms.CharField(
+        label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, initial=Secrecy.NORMAL)
+    authority_prefix = forms.ChoiceField(
+        label=_("Quyền hạn ký"), choices=AuthorityPrefix.choices, required=False, initial="TM"
+    )
+    collective_name = forms.CharField(
+        label=_("Tập thể/cơ quan"), required=False, initial="BAN THƯỜNG TRỰC"
+    )
+    signer = forms.ModelChoiceField(
+        label=_("Người ký"), queryset=User.objects.none(), required=False
+    )
+    attachments = forms.FileField(
+        label=_("Tệp đính kèm"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"multiple": False}),
+    )
+
+    def __init__(self, *args, issuer: Organization, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        from orgchart.selectors import signers_of
+
+        signer = self.fields["signer"]
+        signer.queryset = signers_of(issuer)
+        signer.label_from_instance = ho_ten
+        self.recipient_orgs = list(recipients)
+        purposes = [("", _("— không gửi —")), *Purpose.choices]
+        for org in self.recipient_orgs:
+            self.fields[f"purpose_{org.code}"] = forms.ChoiceField(
+                label=org.name, choices=purposes, required=False
+            )
+
+    def recipient_fields(self):
+        return [self[f"purpose_{org.code}"] for org in self.recipient_orgs]
+
+    def recipients(self) -> list[dict]:
+        return [
+            {"organization": org.code, "purpose": self.cleaned_data[f"purpose_{org.code}"]}
+            for org in self.recipient_orgs
+            if self.cleaned_data.get(f"purpose_{org.code}")
+        ]
+
+
+class ReviseForm(forms.Form):
+    title = forms.CharField(label=_("Trích yếu"), max_length=500)
+    body = forms.CharField(
+        label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến giải trình"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,123 @@
+"""Request plumbing for the UI: the asker's org-chart grants, computed once per request, and
+service errors turned into a message instead of an error page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.defaults import page_not_found, permission_denied
+from django_fsm import ConcurrentTransition
+from django_fsm import TransitionNotAllowed as FSMTransitionNotAllowed
+from viewflow.fsm import TransitionNotAllowed as FlowTransitionNotAllowed
+from viewflow.workflow.exceptions import FlowLockFailed
+
+from documents.errors import Conflict, Forbidden, InvalidInput, NotFound
+from orgchart.selectors import Grants, grants_of
+
+#: Prefix of the pseudo-permissions that put a task in a queue: ``orgchart.role_clerk`` on an
+#: organisation means "the clerks of that organisation".
+ROLE_PERMISSION = "orgchart.role_{role}"
+
+
+def role_permission(role: str) -> str:
+    return ROLE_PERMISSION.format(role=role)
+
+
+def request_grants(request) -> Grants:
+    """The asker's roles, two queries the first time a request needs them."""
+    grants = getattr(request, "_grants", None)
+    if grants is None:
+        grants = request._grants = grants_of(request.user)
+    return grants
+
+
+def grant_keys(grants: Grants) -> frozenset[str]:
+    """The strings viewflow compares with ``owner_permission + "_" + owner_permission_obj_pk``."""
+    return frozenset(f"{role_permission(role)}_{org_id}" for org_id, role in grants.roles)
+
+
+#: Paths that handle their own authentication or need none.
+PUBLIC_PATHS = ("/api/", "/admin/", "/static/", "/media/", "/accounts/", "/i18n/", "/jsi18n/")
+
+
+class FlowPermissionCacheMiddleware:
+    """viewflow's queue reads ``user._viewflow_per_object_perm_cache`` and, when it is absent,
+    fetches every guardian row of the user (two queries per row on each flow page). Queues
+    here follow the org chart, not guardian rows, so the cache is filled — lazily, from the
+    same two queries the document rules use — with the (role, organisation) pairs the user
+    holds. Guardian grants alone never put a task in anyone's queue: the services would refuse
+    them anyway."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(PUBLIC_PATHS):
+            user = request.user
+            if not user.is_authenticated:
+                # Deny by default: every page of the UI needs a login.
+                return redirect_to_login(request.get_full_path())
+            request.user._viewflow_per_object_perm_cache = SimpleLazyObject(
+                lambda: grant_keys(request_grants(request))
+            )
+        return self.get_response(request)
+
+
+CONCURRENT_MESSAGE = gettext_lazy(
+    "Việc này vừa được người khác xử lý hoặc văn bản đã chuyển bước; trang đã được tải lại."
+)
+
+
+class ServiceErrorMiddleware:
+    """Not visible → 404; a step that lost a race or no longer fits the state → a clear
+    Vietnamese message and back to where the user was, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotFound):
+            return page_not_found(request, Http404())
+        if isinstance(exception, Forbidden):
+            return permission_denied(request, PermissionDenied())
+        if isinstance(
+            exception,
+            Conflict
+            | ConcurrentTransition
+            | FSMTransitionNotAllowed
+            | FlowTransitionNotAllowed
+            | FlowLockFailed,
+        ):
+            messages.error(request, CONCURRENT_MESSAGE)
+            return redirect(back_url(request))
+        if isinstance(exception, OperationalError) and "locked" in str(exception):
+            messages.error(request, _("Hệ thống đang bận; vui lòng thử lại sau giây lát."))
+            return redirect(back_url(request))
+        if isinstance(exception, InvalidInput):
+            for field_messages in exception.errors.values():
+                for message in field_messages:
+                    messages.error(request, message)
+            return redirect(back_url(request))
+        return None
+
+
+def back_url(request, default: str = "/") -> str:
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return default

@@ -1,0 +1,1 @@
+"""The UI: task screens, task lists, documents and the org chart."""

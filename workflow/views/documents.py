@@ -1,0 +1,204 @@
+"""Văn bản đi, văn bản đến, the document page, the draft form and the org chart."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from documents import selectors, services
+from documents.errors import InvalidInput, NotFound
+from documents.models import DocType, DocumentStatus
+from orgchart.models import Membership, Organization, RoleCode
+
+from .. import forms
+from ..middleware import request_grants
+from .common import document_context, format_date
+
+SNIFFED_TYPES = (
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (b"\xd0\xcf\x11\xe0", "application/msword"),
+)
+
+
+class OutgoingListView(LoginRequiredMixin, generic.TemplateView):
+    """Documents issued by the user's organisations (or drafted by the user), as far as the
+    user may see them, filtered in SQL."""
+
+    template_name = "workflow/outgoing_list.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        grants = request_grants(self.request)
+        user = self.request.user
+        documents = selectors.visible_documents(user, grants).filter(
+            Q(issuer_id__in=list(grants.member_of)) | Q(drafter_id=user.pk)
+        )
+        params = self.request.GET
+        status, doc_type, q = (
+            params.get("status", ""),
+            params.get("doc_type", ""),
+            params.get("q", ""),
+        )
+        if status in DocumentStatus.values:
+            documents = documents.filter(status=status)
+        if doc_type in DocType.values:
+            documents = documents.filter(doc_type=doc_type)
+        if q.strip():
+            documents = documents.filter(
+                Q(title__icontains=q.strip()) | Q(symbol__icontains=q.strip())
+            )
+        documents = documents.select_related("issuer", "drafter").order_by("-created_at", "-pk")
+        page = Paginator(documents, self.paginate_by).get_page(params.get("page"))
+        context.update(
+            page=page,
+            documents=list(page.object_list),
+            statuses=DocumentStatus.choices,
+            doc_types=DocType.choices,
+            current={"status": status, "doc_type": doc_type, "q": q},
+            can_draft=bool(grants.orgs_with(RoleCode.DRAFTER)),
+            title=gettext_lazy("Văn bản đi"),
+        )
+        return context
+
+
+class IncomingListView(LoginRequiredMixin, generic.TemplateView):
+    template_name = "workflow/incoming_list.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        grants = request_grants(self.request)
+        receipts = (
+            selectors.incoming_receipts(self.request.user, grants)
+            .exclude(status="pending")
+            .select_related("document__issuer", "organization", "assignee")
+            .order_by("-created_at", "-pk")
+        )
+        page = Paginator(receipts, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        for receipt in rows:
+            receipt.received_on = format_date(receipt.received_at)
+        context.update(page=page, receipts=rows, title=gettext_lazy("Văn bản đến"))
+        return context
+
+
+class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
+    template_name = "workflow/document_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            document = selectors.get_visible_document(self.request.user, self.kwargs["pk"])
+        except NotFound:
+            raise Http404 from None
+        context.update(document_context(self.request, document, full=True))
+        context["title"] = document.symbol or document.get_doc_type_display()
+        return context
+
+
+def _drafting_org(request) -> Organization:
+    grants = request_grants(request)
+    orgs = sorted(grants.orgs_with(RoleCode.DRAFTER))
+    if not orgs:
+        raise PermissionDenied
+    return Organization.objects.get(pk=orgs[0])
+
+
+class DraftCreateView(LoginRequiredMixin, generic.FormView):
+    template_name = "workflow/draft_form.html"
+    form_class = forms.DraftForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.issuer = _drafting_org(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["issuer"] = self.issuer
+        kwargs["recipients"] = (
+            Organization.objects.active().exclude(pk=self.issuer.pk).order_by("order", "code")
+        )
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        upload = data.get("attachments")
+        content_type = None
+        if upload:
+            head = upload.read(8)
+            upload.seek(0)
+            content_type = next((t for magic, t in SNIFFED_TYPES if head.startswith(magic)), None)
+            if content_type is None:
+                form.add_error("attachments", _("Chỉ nhận tệp PDF hoặc Word (.doc, .docx)."))
+                return self.form_invalid(form)
+        try:
+            document = services.create_draft(
+                actor=self.request.user,
+                issuer=self.issuer,
+                doc_type=data["doc_type"],
+                title=data["title"],
+                body=data["body"],
+                urgency=data["urgency"],
+                secrecy=data["secrecy"],
+                authority_prefix=data.get("authority_prefix") or "",
+                collective_name=data.get("collective_name") or "",
+                signer=data.get("signer"),
+                recipients=form.recipients(),
+            )
+            if upload and hasattr(services, "add_attachment"):
+                services.add_attachment(
+                    actor=self.request.user,
+                    document=document,
+                    uploaded_file=upload,
+                    content_type=content_type,
+                    original_name=upload.name,
+                )
+        except InvalidInput as error:
+            for field, field_messages in error.errors.items():
+                for text in field_messages:
+                    form.add_error(field if field in form.fields else None, text)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã tạo dự thảo. Hãy trình duyệt khi sẵn sàng."))
+        return redirect(reverse("outgoing:detail", args=[document.pk]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(issuer=self.issuer, title=gettext_lazy("Soạn dự thảo"))
+        return context
+
+
+class OrgChartView(LoginRequiredMixin, generic.TemplateView):
+    """Read-only for everyone; changes are made in the back office by administrators."""
+
+    template_name = "workflow/orgchart.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        orgs = list(
+            Organization.objects.active().select_related("parent").order_by("order", "code")
+        )
+        people: dict[int, list] = {}
+        memberships = (
+            Membership.objects.active()
+            .select_related("user", "position")
+            .order_by("organization_id", "position__name", "user__username")
+        )
+        for membership in memberships:
+            people.setdefault(membership.organization_id, []).append(membership)
+        for org in orgs:
+            org.people = people.get(org.pk, [])
+        context.update(organizations=orgs, title=gettext_lazy("Sơ đồ tổ chức"))
+        return context

@@ -1,0 +1,154 @@
+"""The screen of a human task: the document, and a form whose submission is one service call.
+
+It runs inside ``nodes.guarded_task_view`` (process lock, claim of a queued task). When the
+service refuses the input the transaction is rolled back and the form shown again with the
+service's messages; any other service error becomes a message (``ServiceErrorMiddleware``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from documents import services
+from documents.errors import InvalidInput
+from documents.models import Document, Receipt
+
+from .. import forms
+from ..nodes import claim
+from .common import document_context
+
+#: step → (form class, title of the submit button)
+STEPS = {
+    "submit": (forms.ConfirmForm, gettext_lazy("Trình duyệt")),
+    "revise": (forms.ReviseForm, gettext_lazy("Trình lại")),
+    "review": (forms.ReviewForm, gettext_lazy("Gửi ý kiến")),
+    "format_check": (forms.ReviewForm, gettext_lazy("Gửi ý kiến")),
+    "sign": (forms.SignForm, gettext_lazy("Xác nhận")),
+    "register": (forms.ConfirmForm, gettext_lazy("Vào sổ, cấp số")),
+    "dispatch": (forms.ConfirmForm, gettext_lazy("Phát hành")),
+    "receive": (forms.ReceiveForm, gettext_lazy("Xác nhận")),
+    "assign_handler": (forms.AssignForm, gettext_lazy("Phân công")),
+    "handle": (forms.ReportForm, gettext_lazy("Hoàn thành")),
+}
+
+
+def perform(step: str, actor, artifact, data: dict) -> str:
+    """Call the service of ``step``; return the message to show."""
+    if step == "submit":
+        services.submit(actor=actor, document=artifact, comment=data.get("comment", ""))
+        return _("Đã trình duyệt dự thảo.")
+    if step == "revise":
+        changes = {k: data[k] for k in ("title", "body") if k in data}
+        services.edit_draft(actor=actor, document=artifact, **changes)
+        services.submit(actor=actor, document=artifact, comment=data.get("comment", ""))
+        return _("Đã trình lại dự thảo.")
+    if step in ("review", "format_check"):
+        services.review(
+            actor=actor,
+            document=artifact,
+            decision=data["decision"],
+            comment=data.get("comment", ""),
+        )
+        if data["decision"] == "return":
+            return _("Đã trả lại dự thảo cho người soạn thảo.")
+        return _("Đã duyệt, văn bản chuyển bước tiếp theo.")
+    if step == "sign":
+        services.sign(
+            actor=actor, document=artifact, decision=data["decision"], comment=data["comment"]
+        )
+        if data["decision"] == "return":
+            return _("Đã trả lại dự thảo cho người soạn thảo.")
+        return _("Đã ký văn bản.")
+    if step == "register":
+        document = services.register(actor=actor, document=artifact)
+        return _("Đã vào sổ: số %(symbol)s.") % {"symbol": document.symbol}
+    if step == "dispatch":
+        services.dispatch(actor=actor, document=artifact)
+        return _("Đã phát hành văn bản tới các nơi nhận.")
+    if step == "receive":
+        if data["decision"] == "refuse":
+            services.refuse(actor=actor, receipt=artifact, reason=data.get("reason", ""))
+            return _("Đã từ chối tiếp nhận.")
+        receipt = services.acknowledge(actor=actor, receipt=artifact)
+        return _("Đã tiếp nhận, số đến %(number)s.") % {"number": receipt.incoming_number}
+    if step == "assign_handler":
+        services.assign(
+            actor=actor,
+            receipt=artifact,
+            assignee=data["assignee"],
+            deadline=data.get("deadline"),
+        )
+        return _("Đã phân công xử lý.")
+    if step == "handle":
+        services.complete(actor=actor, receipt=artifact, report=data["report"])
+        return _("Đã hoàn thành và báo cáo kết quả.")
+    raise ValueError(step)
+
+
+class TaskView(generic.FormView):
+    step = ""
+    template_name = "workflow/task.html"
+
+    @property
+    def activation(self):
+        return self.request.activation
+
+    @property
+    def artifact(self):
+        if not hasattr(self, "_artifact"):
+            self._artifact = self.activation.process.artifact
+        return self._artifact
+
+    def get_form_class(self):
+        return STEPS[self.step][0]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.step == "assign_handler":
+            kwargs["organization"] = self.artifact.organization
+        if self.step == "revise":
+            kwargs["initial"] = {"title": self.artifact.title, "body": self.artifact.body}
+        return kwargs
+
+    def form_valid(self, form):
+        # The claim and the service call stand or fall together: input the service refuses
+        # leaves the task where it was, in the queue if it came from there.
+        savepoint = transaction.savepoint()
+        try:
+            claim(self.request)
+            message = perform(self.step, self.request.user, self.artifact, form.cleaned_data)
+        except InvalidInput as error:
+            transaction.savepoint_rollback(savepoint)
+            self.activation.task.refresh_from_db()
+            for field, field_messages in error.errors.items():
+                for text in field_messages:
+                    form.add_error(field if field in form.fields else None, text)
+            return self.form_invalid(form)
+        self.activation.execute()
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        from ..viewsets import document_url
+
+        return document_url(self.artifact)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document = self.artifact if isinstance(self.artifact, Document) else None
+        receipt = self.artifact if isinstance(self.artifact, Receipt) else None
+        if receipt is not None:
+            document = receipt.document
+        context.update(
+            task=self.activation.task,
+            step=self.step,
+            submit_label=STEPS[self.step][1],
+            receipt=receipt,
+            **document_context(self.request, document, full=False),
+        )
+        return context

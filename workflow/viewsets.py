@@ -1,0 +1,158 @@
+"""The site: Hộp việc (both flows' inbox, queue and archive), Văn bản đi, Văn bản đến and the
+org chart, on viewflow's Material frontend. viewflow's own per-flow pages (dashboard, process
+and task lists, process detail) are narrowed to what documents.selectors lets the user see."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+from viewflow.urls import Application, Site
+from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
+from viewflow.workflow.flow.views import (
+    DashboardProcessListView,
+    DashboardTaskListView,
+    DetailProcessView,
+)
+
+from documents.models import Document
+
+from .flows import IncomingFlow, OutgoingFlow
+from .middleware import request_grants
+from .views import common, documents, lists
+
+
+def document_url(artifact) -> str:
+    document = artifact if isinstance(artifact, Document) else artifact.document
+    if document is None:
+        return reverse("incoming:index")
+    return reverse("outgoing:detail", args=[document.pk])
+
+
+class VisibleProcessListView(DashboardProcessListView):
+    def get_queryset(self):
+        grants = request_grants(self.request)
+        return (
+            super()
+            .get_queryset()
+            .filter(
+                pk__in=common.human_tasks()
+                .filter(common.visible_task_q(self.request.user, grants))
+                .values("process_id")
+            )
+            .order_by("-created")
+        )
+
+
+class VisibleTaskListView(DashboardTaskListView):
+    def get_queryset(self):
+        grants = request_grants(self.request)
+        return super().get_queryset().filter(common.visible_task_q(self.request.user, grants))
+
+
+class VisibleProcessDetailView(DetailProcessView):
+    """Not visible → 404, as for every other page of a document."""
+
+    def dispatch(self, request, *args, **kwargs):
+        process = self.get_object()
+        if not self.flow_class.instance.has_view_permission(request.user, obj=process.coerced):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class VisibleFlowViewset(FlowViewset):
+    process_list_view_class = VisibleProcessListView
+    task_list_view_class = VisibleTaskListView
+    process_detail_view_class = VisibleProcessDetailView
+
+    @property
+    def index_path(self):
+        # viewflow's kanban dashboard lists every process; the task lists are the way in.
+        return path("", RedirectView.as_view(url="/workflow/inbox/"), name="index")
+
+
+class InboxApp(WorkflowAppViewset):
+    title = _("Hộp việc")
+    icon = "inbox"
+    menu_template_name = "workflow/menu_inbox.html"
+    inbox_view_class = lists.InboxView
+    queue_view_class = lists.QueueView
+    archive_view_class = lists.ArchiveView
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated
+
+    @property
+    def index_path(self):
+        return path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
+
+    def get_context_data(self, request):
+        # The menu badges: two COUNTs, whatever the number of tasks or guardian rows.
+        grants = request_grants(request)
+        return {
+            "user_inbox": common.inbox_tasks(request.user, grants),
+            "user_queue": common.queue_tasks(request.user, grants),
+        }
+
+
+class OutgoingApp(Application):
+    app_name = "outgoing"
+    title = _("Văn bản đi")
+    icon = "outbox"
+    menu_template_name = "workflow/menu_outgoing.html"
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated
+
+    index_path = path("", documents.OutgoingListView.as_view(), name="index")
+    create_path = path("soan-thao/", documents.DraftCreateView.as_view(), name="create")
+    detail_path = path("<int:pk>/", documents.DocumentDetailView.as_view(), name="detail")
+
+
+class IncomingApp(Application):
+    app_name = "incoming"
+    title = _("Văn bản đến")
+    icon = "move_to_inbox"
+    menu_template_name = "workflow/menu_incoming.html"
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated
+
+    index_path = path("", documents.IncomingListView.as_view(), name="index")
+
+
+class OrgChartApp(Application):
+    app_name = "orgchart"
+    title = _("Sơ đồ tổ chức")
+    icon = "account_tree"
+    menu_template_name = "workflow/menu_orgchart.html"
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated
+
+    index_path = path("", documents.OrgChartView.as_view(), name="index")
+
+
+class VanBanSite(Site):
+    title = _("Văn bản MTTQ")
+    primary_color = "#b71c1c"
+    secondary_color = "#f9a825"
+
+    def has_view_permission(self, user, obj=None):
+        return True
+
+
+site = VanBanSite(
+    viewsets=[
+        InboxApp(
+            flow_viewsets=[
+                VisibleFlowViewset(OutgoingFlow, icon="outbox"),
+                VisibleFlowViewset(IncomingFlow, icon="move_to_inbox"),
+            ]
+        ),
+        OutgoingApp(),
+        IncomingApp(),
+        OrgChartApp(),
+    ]
+)
