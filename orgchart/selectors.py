@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .models import Delegation, Membership, Organization, RoleCode
@@ -56,9 +56,9 @@ def grants_of(user, on: datetime.date | None = None) -> Grants:
             roles.add((org_id, role))
     delegated: dict[tuple[int, str], int] = {}
     rows = (
-        Delegation.objects.active(on)
-        .filter(deputy=user, organization__in=_active_orgs(on))
-        .values_list("organization_id", "roles__code", "principal_id")
+        _lent_roles(on)
+        .filter(delegation__deputy=user)
+        .values_list("delegation__organization_id", "role_id", "delegation__principal_id")
     )
     for org_id, role, principal_id in rows:
         if role and (org_id, role) not in roles:
@@ -74,15 +74,32 @@ def _active_orgs(on: datetime.date) -> QuerySet[Organization]:
     return Organization.objects.active(on).values("pk")
 
 
+def _lent_roles(on: datetime.date) -> QuerySet:
+    """(delegation, role) rows in force on ``on`` whose principal holds that role there that
+    day: a delegation passes on the principal's authority, so one who has left the post, whose
+    account is closed, or who never held the role lends nothing."""
+    held = (
+        Membership.objects.active(on)
+        .filter(
+            user_id=OuterRef("delegation__principal_id"),
+            user__is_active=True,
+            organization_id=OuterRef("delegation__organization_id"),
+        )
+        .filter(Q(position__roles=OuterRef("role_id")) | Q(extra_roles=OuterRef("role_id")))
+    )
+    in_force = Delegation.objects.active(on).filter(organization__in=_active_orgs(on))
+    return Delegation.roles.through.objects.filter(Exists(held), delegation__in=in_force)
+
+
 def users_with_role(organization: Organization, role: str, on: datetime.date | None = None):
     """Active users holding ``role`` in ``organization`` by position, extra role or delegation."""
     on = on or timezone.localdate()
     User = get_user_model()
     by_membership = Membership.objects.active(on).filter(organization=organization)
     holders = by_membership.filter(Q(position__roles__code=role) | Q(extra_roles__code=role))
-    deputies = Delegation.objects.active(on).filter(organization=organization, roles__code=role)
+    deputies = _lent_roles(on).filter(delegation__organization=organization, role_id=role)
     return User.objects.filter(
-        Q(pk__in=holders.values("user_id")) | Q(pk__in=deputies.values("deputy_id")),
+        Q(pk__in=holders.values("user_id")) | Q(pk__in=deputies.values("delegation__deputy_id")),
         is_active=True,
     ).order_by("username")
 
