@@ -292,3 +292,29 @@ def test_position_title(world):
     samson = world.org("mttq-samson")
     assert position_title(world.user("pct.huy"), samson.pk) == "Phó Chủ tịch"
     assert position_title(world.user("vt.bacson"), samson.pk) == ""
+
+
+@pytest.mark.parametrize("case", ["left-office", "inactive", "never-held"])
+def test_a_delegation_lends_only_a_role_the_principal_holds_that_day(world, case):
+    """Ủy quyền passes on the principal's own authority: someone who has left the post, whose
+    account is closed, or who never held the role has nothing to lend."""
+    samson = world.org("mttq-samson")
+    if case == "never-held":
+        principal = world.user("soanthao")  # a drafter, not a signer
+    else:
+        principal = MembershipFactory(
+            organization=samson,
+            position=PositionFactory(name="Phó Chủ tịch"),
+            valid_to=days(-1) if case == "left-office" else None,
+        ).user
+        if case == "inactive":
+            principal.is_active = False
+            principal.save()
+    deputy = world.user("truongban")
+    DelegationFactory(
+        principal=principal, deputy=deputy, organization=samson, roles=[RoleCode.SIGNER]
+    )
+    grants = grants_of(deputy)
+    assert not grants.has(samson.pk, RoleCode.SIGNER)
+    assert grants.delegated == {}
+    assert "truongban" not in usernames(signers_of(samson))
