@@ -101,3 +101,14 @@ def test_notification_list_costs_the_same_for_many(world, delivered, django_asse
     client = client_for(clerk)
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/notifications/").json()["count"] == 29
+
+
+def test_admin_lists_notifications_and_reminders_read_only(world, delivered, client):
+    from workflow import tasks
+
+    tasks.send_reminders.apply(kwargs={"on": "2099-01-05"})
+    client.force_login(world.user("admin"))
+    for model in ("notification", "reminder"):
+        response = client.get(f"/admin/workflow/{model}/")
+        assert response.status_code == 200, model
+        assert f"/admin/workflow/{model}/add/".encode() not in response.content
