@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/vanban
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test test-services services lint format bench bench-fanout worker beat clean
+.PHONY: setup run test test-e2e test-services services lint format bench bench-fanout worker beat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,13 +24,20 @@ run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup
-	$(BIN)/python -m pytest -m "not postgres and not services" -p no:cacheprovider
+	$(BIN)/python -m pytest -m "not postgres and not services and not e2e" -p no:cacheprovider
+
+# The journeys in a real browser: Playwright drives Debian's Chromium (installed here when
+# missing and we are root; never a downloaded browser build) against a live test server.
+test-e2e: setup
+	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get install -y chromium; } \
+		|| { echo "test-e2e needs /usr/bin/chromium (apt-get install chromium)"; exit 1; }
+	$(BIN)/python -m pytest tests/e2e -m e2e -p no:cacheprovider
 
 # The same suite on PostgreSQL (a throwaway test database) with Redis; PostgreSQL-only tests
 # (races, triggers) run here and fail, never skip, when the service is missing.
 test-services: setup services
 	DATABASE_URL=$(PG_URL) REQUIRE_SERVICES=1 \
-		$(BIN)/python -m pytest --create-db -p no:cacheprovider
+		$(BIN)/python -m pytest -m "not e2e" --create-db -p no:cacheprovider
 
 services:
 	bash .ci/services.sh

@@ -1,0 +1,152 @@
+"""The plan's life in a real browser, every screen checked in Vietnamese: drafted and
+submitted, approved, signed, registered and dispatched; received, assigned and reported on at
+Bắc Sơn; and the drafter watching the receipt table change."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+TITLE = "Kế hoạch tuyên truyền kỷ niệm 93 năm Ngày thành lập MTTQ Việt Nam"
+
+
+def open_task_from_inbox(session, task_title: str):
+    page = session.page
+    page.goto("/workflow/inbox/")
+    expect(page.locator("h1.vb-title")).to_have_text("Việc cần xử lý")
+    row = page.locator("tr", has_text=TITLE).filter(has_text=task_title)
+    expect(row).to_have_count(1)
+    row.get_by_role("link", name=task_title).click()
+    expect(page.get_by_test_id("task-title")).to_have_text(task_title)
+    return page
+
+
+def submit_task(page, message: str):
+    page.get_by_test_id("task-submit").click()
+    expect(page.locator(".vb-messages")).to_contain_text(message)
+
+
+def test_the_plan_from_draft_to_report(as_user):
+    # (a) The drafter writes the plan for three recipients and submits it.
+    soanthao = as_user("soanthao")
+    page = soanthao.page
+    expect(page.locator(".vf-page__menu")).to_contain_text("Hộp việc")
+    page.goto("/outgoing/soan-thao/")
+    expect(page.locator("h1.vb-title")).to_have_text("Soạn dự thảo")
+    page.select_option("#id_doc_type", "KH")
+    page.fill("#id_title", TITLE)
+    page.fill(
+        "#id_body", "Thực hiện Kế hoạch số 616/MTTQ-BTT của Ban Thường trực Ủy ban MTTQ tỉnh."
+    )
+    page.select_option("#id_urgency", "khan")
+    page.select_option("#id_signer", label="Trịnh Quang Huy")
+    page.select_option("#id_purpose_thanhuy", "report")
+    page.select_option("#id_purpose_bacson", "execute")
+    page.select_option("#id_purpose_trungson", "execute")
+    soanthao.shot("soan-thao")
+    page.get_by_test_id("draft-submit").click()
+    expect(page.locator(".vb-messages")).to_contain_text("Đã tạo dự thảo")
+    expect(page.get_by_test_id("document-status")).to_have_text("Dự thảo")
+    recipients = page.get_by_test_id("recipients")
+    expect(recipients).to_contain_text("Thường trực Thành ủy Sầm Sơn (b/c)")
+    expect(recipients).to_contain_text("phường Bắc Sơn (t/h)")
+    expect(recipients).to_contain_text("phường Trung Sơn (t/h)")
+    expect(page.get_by_test_id("signature-block")).to_contain_text("TM. BAN THƯỜNG TRỰC")
+    page.get_by_role("link", name="Xử lý").click()
+    expect(page.get_by_test_id("task-title")).to_have_text("Trình duyệt dự thảo")
+    submit_task(page, "Đã trình duyệt dự thảo.")
+    expect(page.get_by_test_id("document-status")).to_have_text("Chờ duyệt nội dung")
+    soanthao.shot("da-trinh")
+
+    # (b) The head of unit and the clerk approve from their inboxes.
+    truongban = as_user("truongban")
+    page = open_task_from_inbox(truongban, "Duyệt nội dung")
+    truongban.shot("duyet-noi-dung")
+    submit_task(page, "Đã duyệt, văn bản chuyển bước tiếp theo.")
+    expect(page.get_by_test_id("document-status")).to_have_text("Chờ kiểm tra thể thức")
+
+    vanthu = as_user("vanthu")
+    page = open_task_from_inbox(vanthu, "Kiểm tra thể thức")
+    submit_task(page, "Đã duyệt, văn bản chuyển bước tiếp theo.")
+    expect(page.get_by_test_id("document-status")).to_have_text("Chờ ký")
+
+    # The Vice Chairman opens his inbox, opens the document, and signs.
+    huy = as_user("pct.huy")
+    page = huy.page
+    page.goto("/workflow/inbox/")
+    row = page.locator("tr", has_text=TITLE)
+    expect(row).to_contain_text("Ký văn bản")
+    expect(row).to_contain_text("Được giao cho tôi")
+    huy.shot("hop-viec")
+    row.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_test_id("document-card")).to_contain_text(TITLE)
+    expect(page.locator(".vb-callout")).to_contain_text("Văn bản đang chờ bạn: Ký văn bản.")
+    huy.shot("van-ban")
+    page.get_by_role("link", name="Xử lý").click()
+    expect(page.get_by_test_id("task-title")).to_have_text("Ký văn bản")
+    page.get_by_label("Ký ban hành").check()
+    submit_task(page, "Đã ký văn bản.")
+    expect(page.get_by_test_id("document-status")).to_have_text("Đã ký")
+    expect(page.get_by_test_id("signature-block")).to_contain_text("Trịnh Quang Huy")
+
+    # The clerk registers and dispatches.
+    page = open_task_from_inbox(vanthu, "Vào sổ, cấp số")
+    page.get_by_test_id("task-submit").click()
+    expect(page.locator(".vb-messages")).to_contain_text(
+        re.compile(r"Đã vào sổ: số \d\d/KH-MTTQ-BTT")
+    )
+    symbol = page.get_by_test_id("symbol").inner_text()
+    assert re.fullmatch(r"Số: \d\d/KH-MTTQ-BTT", symbol.strip()), symbol
+    expect(page.get_by_test_id("date-line")).to_contain_text(
+        re.compile(r"Sầm Sơn, ngày \d\d tháng \d{1,2} năm \d{4}")
+    )
+    page = open_task_from_inbox(vanthu, "Phát hành")
+    submit_task(page, "Đã phát hành văn bản tới các nơi nhận.")
+    expect(page.get_by_test_id("document-status")).to_have_text("Đã phát hành")
+    vanthu.shot("da-phat-hanh")
+
+    # (c) Bắc Sơn's clerk sees it arrive, acknowledges; the leader assigns; the handler reports.
+    vt = as_user("vt.bacson")
+    page = vt.page
+    page.goto("/incoming/")
+    expect(page.locator("h1.vb-title")).to_have_text("Văn bản đến")
+    row = page.locator("tr", has_text=TITLE)
+    expect(row).to_contain_text("Đã đến")
+    vt.shot("van-ban-den")
+    page = open_task_from_inbox(vt, "Tiếp nhận văn bản đến")
+    submit_task(page, "Đã tiếp nhận, số đến")
+    page.goto("/incoming/")
+    expect(page.locator("tr", has_text=TITLE)).to_contain_text("Đã tiếp nhận")
+
+    ld = as_user("ld.bacson")
+    page = open_task_from_inbox(ld, "Phân công xử lý")
+    handler = page.locator("#id_assignee option", has_text="(cb.bacson)").get_attribute("value")
+    page.select_option("#id_assignee", handler)
+    page.fill("#id_deadline", "2099-12-31")
+    ld.shot("phan-cong")
+    submit_task(page, "Đã phân công xử lý.")
+
+    cb = as_user("cb.bacson")
+    page = open_task_from_inbox(cb, "Xử lý và báo cáo")
+    page.fill("#id_report", "Phường Bắc Sơn đã xây dựng kế hoạch và tổ chức tuyên truyền.")
+    submit_task(page, "Đã hoàn thành và báo cáo kết quả.")
+    cb.shot("bao-cao")
+
+    # (d) The drafter sees the receipt table: Bắc Sơn done, the others not yet acknowledged.
+    page = soanthao.page
+    page.goto("/outgoing/")
+    page.get_by_role("link", name=TITLE).click()
+    table = page.get_by_test_id("receipt-status")
+    expect(table).to_contain_text("Tình hình tiếp nhận, xử lý")
+    expect(table.locator("tr[data-org=bacson]")).to_contain_text("Hoàn thành")
+    expect(table.locator("tr[data-org=bacson]")).to_contain_text("Cán bộ")
+    expect(table.locator("tr[data-org=trungson]")).to_contain_text("Đã đến")
+    expect(table).to_contain_text("Hoàn thành: 1")
+    expect(table).to_contain_text("Đã đến: 2")
+    expect(table).to_contain_text("Chưa tiếp nhận")
+    expect(page.get_by_test_id("history")).to_contain_text("Phân công")
+    soanthao.shot("bang-tiep-nhan")
