@@ -3,7 +3,7 @@ API, or a Celery delivery. The signals arrive after commit, one per step."""
 
 from django.dispatch import receiver
 
-from documents.signals import document_changed, receipt_changed
+from documents.signals import document_changed, document_recalled, receipt_changed
 
 
 @receiver(document_changed, dispatch_uid="workflow.follow_document")
@@ -19,3 +19,10 @@ def on_receipt_changed(sender, receipt_id: int, action: str = "", actor_id=None,
     from .flows import follow_receipt
 
     follow_receipt(receipt_id, actor_id)
+
+
+@receiver(document_recalled, dispatch_uid="workflow.follow_recall")
+def on_document_recalled(sender, document_id: int, **kwargs) -> None:
+    from .flows import follow_recall
+
+    follow_recall(document_id)

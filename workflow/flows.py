@@ -148,9 +148,17 @@ def _receipt(activation) -> Receipt:
     return activation.process.artifact
 
 
+def _recalled(receipt: Receipt) -> bool:
+    return bool(receipt.document_id) and receipt.document.status == S.RECALLED
+
+
 def _receipt_is(*states, must_act=None):
+    """A recalled document asks nothing more of its recipients, whatever their receipt says."""
+
     def cond(activation):
         receipt = _receipt(activation)
+        if _recalled(receipt):
+            return False
         if must_act is not None and receipt.must_act != must_act:
             return False
         return receipt.status in states
@@ -224,7 +232,9 @@ def process_for(flow_class, artifact_model, artifact_id: int):
 
 def _expected_node(flow_class, artifact):
     name = flow_class.NODE_FOR_STATE.get(artifact.status)
-    if name == "assign_handler" and not artifact.must_act:
+    if isinstance(artifact, Receipt) and (
+        _recalled(artifact) or (name == "assign_handler" and not artifact.must_act)
+    ):
         name = None
     return getattr(flow_class, name) if name else None
 
@@ -261,6 +271,21 @@ def follow_document(document_id: int, actor_id: int | None = None) -> Process | 
 
 def follow_receipt(receipt_id: int, actor_id: int | None = None) -> Process | None:
     return _catch_up(IncomingFlow, Receipt, receipt_id, actor_id)
+
+
+def follow_recall(document_id: int) -> None:
+    """A recall closes every recipient's open task; receipts never delivered start nothing."""
+    receipt_ids = Task.objects.filter(
+        process__flow_class=IncomingFlow,
+        process__artifact_content_type=ContentType.objects.get_for_model(Receipt),
+        process__artifact_object_id__in=Receipt.objects.filter(document_id=document_id).values(
+            "pk"
+        ),
+        flow_task_type="HUMAN",
+        status__in=OPEN,
+    ).values_list("process__artifact_object_id", flat=True)
+    for receipt_id in sorted(set(receipt_ids)):
+        follow_receipt(receipt_id)
 
 
 def open_task(artifact) -> Task | None:

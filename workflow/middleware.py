@@ -44,6 +44,20 @@ def grant_keys(grants: Grants) -> frozenset[str]:
     return frozenset(f"{role_permission(role)}_{org_id}" for org_id, role in grants.roles)
 
 
+class VietnameseFirstMiddleware:
+    """The UI speaks Vietnamese unless the user picked English (the language cookie): the
+    browser's Accept-Language is not asked, so an English-configured browser at a ward office
+    still gets the Vietnamese screens. Placed before LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 #: Paths that handle their own authentication or need none.
 PUBLIC_PATHS = ("/api/", "/admin/", "/static/", "/media/", "/accounts/", "/i18n/", "/jsi18n/")
 

@@ -11,7 +11,7 @@ from viewflow.workflow import STATUS
 
 from documents import services
 from documents.models import DocumentStatus, ReceiptStatus
-from tests.support import new_draft, receipt_for, user
+from tests.support import advance, new_draft, receipt_for, user
 from workflow.flows import IncomingFlow, OutgoingFlow, follow_document, open_task, process_for
 from workflow.views import common
 
@@ -194,3 +194,14 @@ def test_withdrawing_a_draft_ends_its_process(world, committed):
     committed(services.withdraw, actor=user("soanthao"), document=document, reason="Thôi.")
     assert open_task(document) is None
     assert process_for(OutgoingFlow, type(document), document.pk).status == "DONE"
+
+
+def test_a_recall_closes_the_recipients_open_tasks(world, committed):
+    document = committed(new_draft)
+    committed(advance, document, S.DISPATCHED)
+    bacson = receipt_for(document, "bacson")
+    assert task_names(inbox("vt.bacson"), bacson.pk) == ["receive"]
+    committed(services.recall, actor=user("pct.huy"), document=document, reason="Ban hành nhầm")
+    assert task_names(inbox("vt.bacson"), bacson.pk) == []
+    assert open_task(bacson) is None
+    assert process_for(IncomingFlow, type(bacson), bacson.pk).status == "DONE"

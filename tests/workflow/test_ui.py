@@ -319,3 +319,15 @@ def test_every_page_reads_in_vietnamese(world, client, committed):
     client.logout()
     login_page = text_of(client.get("/accounts/login/"))
     assert "Đăng nhập" in login_page
+
+
+def test_vietnamese_whatever_the_browser_asks_and_english_on_request(world, client):
+    login(client, "vanthu")
+    page = text_of(client.get("/workflow/inbox/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
+    assert "Việc cần xử lý" in page and "Đăng xuất" in page
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/workflow/inbox/"})
+    assert response.status_code == 302
+    page = text_of(client.get("/workflow/inbox/"))
+    assert "To do" in page and "Waiting to be taken" in page and "Outgoing documents" in page
+    assert "Việc cần xử lý" not in page
