@@ -60,7 +60,7 @@ format:
 	$(BIN)/ruff check --fix .
 
 bench: setup
-	$(BIN)/python bench/lifecycle.py
+	$(BIN)/python bench/lifecycle.py $(BENCH_ARGS)
 
 # Dispatch to 1,000 recipients with real workers on Redis and a throwaway PostgreSQL database.
 bench-fanout: setup services
