@@ -72,7 +72,7 @@ class OutgoingFlow(VisibleFlowMixin, flow.Flow):
     process_title = _("Văn bản đi")
     process_description = _("Soạn thảo, duyệt, ký, vào sổ và phát hành văn bản.")
 
-    start = flow.StartHandle(this.start_process).Next(this.route)
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Bắt đầu")).Next(this.route)
 
     route = (
         flow.Switch()
@@ -175,7 +175,7 @@ class IncomingFlow(VisibleFlowMixin, flow.Flow):
     process_title = _("Văn bản đến")
     process_description = _("Tiếp nhận, phân công và xử lý văn bản đến.")
 
-    start = flow.StartHandle(this.start_process).Next(this.route)
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Bắt đầu")).Next(this.route)
 
     route = (
         flow.Switch()

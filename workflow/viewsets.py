@@ -31,6 +31,23 @@ def document_url(artifact) -> str:
 
 
 class VisibleProcessListView(DashboardProcessListView):
+    columns = ("process_id", "process_title", "created", "finished", "active_tasks")
+
+    def process_title(self, process):
+        return process.flow_class.process_title
+
+    process_title.short_description = _("Quy trình")
+
+    def process_id(self, process):
+        return super().process_id(process)
+
+    process_id.short_description = _("Số")
+
+    def active_tasks(self, process):
+        return process.active_tasks_count
+
+    active_tasks.short_description = _("Việc đang mở")
+
     def get_queryset(self):
         grants = request_grants(self.request)
         return (
@@ -46,6 +63,13 @@ class VisibleProcessListView(DashboardProcessListView):
 
 
 class VisibleTaskListView(DashboardTaskListView):
+    columns = ("task_id", "task_title", "created", "owner")
+
+    def task_title(self, task):
+        return task.flow_task.task_title or task.flow_task.name
+
+    task_title.short_description = _("Việc")
+
     def get_queryset(self):
         grants = request_grants(self.request)
         return super().get_queryset().filter(common.visible_task_q(self.request.user, grants))

@@ -286,7 +286,26 @@ def test_completing_tasks_in_the_ui_calls_the_services(world, client, committed)
 # Vietnamese
 
 
-ENGLISH = ["Inbox", "Queue", "Archive", "Logout", "Log out", "Applications", "Processes"]
+ENGLISH = [
+    "Inbox",
+    "Queue",
+    "Archive",
+    "Logout",
+    "Log out",
+    "Applications",
+    "Processes",
+    "Process",
+    "Brief",
+    "Active tasks",
+    "Start",
+    "Route",
+    "Sign",
+    "Submit",
+    "Execute",
+    "Assign",
+    "Created",
+    "of",
+]
 
 
 def test_every_page_reads_in_vietnamese(world, client, committed):
@@ -300,7 +319,13 @@ def test_every_page_reads_in_vietnamese(world, client, committed):
         flow_task_type="HUMAN",
     ).first()
     urls = [*PAGES, f"/outgoing/{document.pk}/", "/outgoing/soan-thao/", "/orgchart/"]
-    urls.append(task.flow_task.reverse("detail", args=[task.process_id, task.pk]))
+    flow = OutgoingFlow.instance
+    urls += [
+        task.flow_task.reverse("detail", args=[task.process_id, task.pk]),
+        flow.reverse("process_detail", args=[task.process_id]),
+        flow.reverse("process_list"),
+        flow.reverse("task_list"),
+    ]
     for url in urls:
         response = client.get(url)
         if url == "/outgoing/soan-thao/":
