@@ -199,6 +199,8 @@ DELIVERY_SWEEP_EVERY_SECONDS = env.float("DELIVERY_SWEEP_EVERY_SECONDS", default
 DELIVERY_SWEEP_AFTER_SECONDS = env.int("DELIVERY_SWEEP_AFTER_SECONDS", default=300)
 # Older pending receipts are left to people (their delivery problem is shown to the sender).
 DELIVERY_SWEEP_MAX_AGE_DAYS = env.int("DELIVERY_SWEEP_MAX_AGE_DAYS", default=30)
+# Skip a sweep while more messages than this wait in the queue (100 chunks: 10,000 receipts).
+DELIVERY_SWEEP_MAX_BACKLOG = env.int("DELIVERY_SWEEP_MAX_BACKLOG", default=100)
 # Đôn đốc: remind a recipient that has not acknowledged after this many working days
 # (Monday to Friday), and an assignee this many days before the deadline and after it.
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=2)

@@ -13,10 +13,11 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import ChannelError
 
 from documents import services
 from documents.models import Document, DocumentStatus, Receipt, ReceiptStatus, Urgency
@@ -81,9 +82,38 @@ def deliver_document(document_id: int) -> int:
     return enqueue_chunks(ids, urgency or Urgency.NORMAL)
 
 
+class DeliveryFailed(Exception):
+    """Some receipts of a chunk failed; the chunk is retried and the delivered ones skipped."""
+
+
 @shared_task(**RETRYING)
 def deliver_receipts(receipt_ids: list[int]) -> int:
-    return sum(1 for pk in receipt_ids if deliver_one(pk))
+    """Deliver a chunk. One receipt failing does not hold up the others: they are all tried,
+    then the chunk is retried for the failed ones (the delivered ones are skipped then)."""
+    delivered, failed = 0, []
+    for pk in receipt_ids:
+        try:
+            delivered += deliver_one(pk)
+        except Exception:
+            log.exception("delivery of receipt %s failed", pk)
+            failed.append(pk)
+    if failed:
+        raise DeliveryFailed(f"receipts {failed} failed; {delivered} delivered")
+    return delivered
+
+
+def queue_backlog() -> int:
+    """Messages waiting in the default queue (0 when tasks run eagerly)."""
+    app = current_app
+    if app.conf.task_always_eager:
+        return 0
+    with app.connection_for_write() as connection:
+        try:
+            return connection.default_channel.queue_declare(
+                queue=app.conf.task_default_queue, passive=True
+            ).message_count
+        except ChannelError:  # no message has ever been queued there
+            return 0
 
 
 @shared_task(**RETRYING)
@@ -93,6 +123,12 @@ def sweep_pending(older_than_seconds: float | None = None) -> int:
     one twice costs a lookup; never sending it loses a document."""
     if older_than_seconds is None:
         older_than_seconds = settings.DELIVERY_SWEEP_AFTER_SECONDS
+    backlog = queue_backlog()
+    if backlog > settings.DELIVERY_SWEEP_MAX_BACKLOG:
+        # The workers are behind, and what is pending is most likely still queued: adding
+        # copies would only lengthen the queue. The next sweep after it drains catches up.
+        log.info("sweep skipped: %d messages still queued", backlog)
+        return 0
     now = timezone.now()
     rows = (
         Receipt.objects.filter(

@@ -6,6 +6,7 @@ Celery workers on Redis for the ``services`` tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -243,6 +244,18 @@ class Broker:
     def restore(self) -> None:
         self._reset_pools()
         self.app.conf.task_always_eager, self.app.conf.broker_url = self.saved
+
+    @classmethod
+    @contextlib.contextmanager
+    def unreachable(cls):
+        """Messages sent meanwhile go nowhere (nothing listens on the port), as when the
+        broker is down: a dispatch leaves its receipts pending."""
+        switch = cls()
+        switch.use(f"redis://{REDIS_HOST}:{free_port()}/0")
+        try:
+            yield
+        finally:
+            switch.restore()
 
 
 @pytest.fixture

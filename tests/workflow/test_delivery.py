@@ -13,6 +13,7 @@ from documents import selectors, services
 from documents.models import AuditEvent, Receipt
 from orgchart.models import Organization, OrganizationKind
 from tests.support import advance, new_draft
+from tests.workflow.conftest import Broker
 from workflow import tasks
 from workflow.models import Notification, NotificationKind
 
@@ -279,3 +280,29 @@ def test_recall_notifies_recipients_that_have_the_document(
         "vt.thanhuy",
         "vt.trungson",
     ]
+
+
+def test_one_failing_receipt_does_not_hold_up_the_rest_of_its_chunk(live_world, recipient_orgs):
+    """Something after one delivery fails (here a listener of receipt_changed): the chunk
+    still delivers every other receipt, then fails so that Celery retries it."""
+    from documents.signals import receipt_changed
+
+    orgs = recipient_orgs(5)
+    doc = issued([{"organization": o.code, "purpose": "inform"} for o in orgs])
+    with Broker.unreachable():
+        services.dispatch(actor=live_world.user("vanthu"), document=doc)
+    ids = list(doc.receipts.order_by("pk").values_list("pk", flat=True))
+    poison = ids[1]
+
+    def explode(sender, receipt_id, **kwargs):
+        if receipt_id == poison:
+            raise RuntimeError("listener failed")
+
+    receipt_changed.connect(explode, weak=False)
+    try:
+        with pytest.raises(tasks.DeliveryFailed):
+            tasks.deliver_receipts.run(ids)
+    finally:
+        receipt_changed.disconnect(explode)
+    assert set(doc.receipts.values_list("status", flat=True)) == {"delivered"}
+    assert tasks.deliver_receipts.run(ids) == 0  # the retry finds nothing left to do

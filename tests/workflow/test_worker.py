@@ -149,3 +149,23 @@ def test_two_workers_given_the_same_chunks_deliver_each_receipt_once(
     wait_until(lambda: pending(doc) == 0, timeout=60, what="delivery", workers=running)
     time.sleep(3)  # the duplicates run to the end
     assert_delivered_exactly_once(doc, 120)
+
+
+def test_sweeper_waits_while_the_workers_are_behind(live_world, shared_redis_url, broker, settings):
+    """With more than DELIVERY_SWEEP_MAX_BACKLOG messages queued, what is pending is most
+    likely queued too: the sweep adds no copies until the queue drains."""
+    settings.DELIVERY_SWEEP_MAX_BACKLOG = 5
+    doc = advance(new_draft(), "issued")
+    broker.use(shared_redis_url)
+    dispatch(live_world, doc)  # 1 message, no worker
+    for _ in range(5):
+        tasks.deliver_receipts.apply_async(([],))
+    assert tasks.queue_backlog() == 6
+    assert tasks.sweep_pending.run(older_than_seconds=0) == 0
+    assert tasks.queue_backlog() == 6
+
+    import redis
+
+    redis.Redis.from_url(shared_redis_url).flushdb()  # the queue drains
+    assert tasks.sweep_pending.run(older_than_seconds=0) == 3
+    assert tasks.queue_backlog() == 1
