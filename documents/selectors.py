@@ -98,10 +98,12 @@ def visible_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
 
 
 def incoming_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
-    """The recipient side only: receipts addressed to the caller's organisations."""
+    """The recipient side only: receipts addressed to the caller's organisations, once they
+    have arrived (someone also on the sender's side sees pending copies, but as the sender)."""
     g = grants if grants is not None else grants_of(user)
     return visible_receipts(user, g).filter(
-        Q(organization_id__in=list(g.member_of)) | Q(assignee_id=getattr(user, "pk", None))
+        (Q(organization_id__in=list(g.member_of)) & ~Q(status=R.PENDING))
+        | Q(assignee_id=getattr(user, "pk", None))
     )
 
 
