@@ -154,6 +154,21 @@ def test_the_issuer_side_sees_every_receipt_of_its_document_from_dispatch(world)
         assert not incoming_receipts(person).filter(document=doc).exists()
 
 
+def test_someone_on_both_sides_gets_no_incoming_copy_before_it_arrives(world):
+    """A drafter of the issuer who is also bacson's clerk follows every copy as the sender, but
+    bacson's copy is not in his incoming list, nor can he act on it, until it arrives."""
+    both = world.user("soanthao")
+    MembershipFactory(
+        user=both, organization=world.org("bacson"), position=PositionFactory(name="Văn thư")
+    )
+    doc = advance(new_draft(), "dispatched")
+    bacson = receipt_for(doc, "bacson")
+    assert visible_receipts(both).filter(pk=bacson.pk).exists()  # the sender's view
+    assert not incoming_receipts(both).filter(document=doc).exists()
+    services.deliver(receipt=bacson)
+    assert list(incoming_receipts(both).filter(document=doc)) == [bacson]
+
+
 def test_nobody_without_a_membership_sees_anything(world):
     stranger = UserFactory()
     _dispatched_and_delivered()
