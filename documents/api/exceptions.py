@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from documents.errors import InvalidInput, ServiceError
+from documents.errors import InvalidInput, NotFound, ServiceError
 
 INVALID_DETAIL = _("Dữ liệu không hợp lệ. / Invalid input.")
 
@@ -103,8 +104,11 @@ def exception_handler(exc, context):
     return Response(body, status=exc.status_code, headers=headers)
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Any other path under /api/v1/ answers in the API's shape, not with an HTML page."""
     return JsonResponse(
-        {"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404
+        {"detail": str(NotFound.default_detail), "code": "not_found"},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
     )

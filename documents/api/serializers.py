@@ -31,7 +31,9 @@ class ErrorSerializer(serializers.Serializer):
 class ValidationErrorSerializer(ErrorSerializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="field (or path such as recipients.0.purpose) → messages",
+        required=False,
+        help_text="field (or path such as recipients.0.purpose) → messages; absent when no "
+        "field is at fault (invalid_credentials, parse_error)",
     )
 
 

@@ -16,5 +16,5 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("inbox/", views.InboxView.as_view({"get": "list"}), name="inbox"),
     *router.urls,
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),
 ]

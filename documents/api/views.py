@@ -50,7 +50,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         400: "invalid input; `errors` maps each field to its messages",
         401: "no or bad credentials",
         403: "visible but not allowed",
-        404: "not visible or absent",
+        404: "not visible or absent (on lists: a page past the end)",
         409: "wrong state, or a concurrent change won",
         413: "upload too large (code too_large)",
         415: "unsupported file type (code unsupported_media_type)",
@@ -65,6 +65,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
 
 
 READ = (401, 404)
+LIST = (401, 404)
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -154,7 +155,7 @@ class MeView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: s.OrganizationSerializer(many=True), **errors(401)})
+    list=extend_schema(responses={200: s.OrganizationSerializer(many=True), **errors(*LIST)})
 )
 class OrganizationViewSet(viewsets.GenericViewSet):
     serializer_class = s.OrganizationSerializer
@@ -198,7 +199,7 @@ def _action_schema(request, summary: str, codes=ACT):
 @extend_schema_view(
     list=extend_schema(
         parameters=DOCUMENT_FILTERS,
-        responses={200: s.DocumentSerializer(many=True), **errors(401)},
+        responses={200: s.DocumentSerializer(many=True), **errors(*LIST)},
         summary="Documents visible to the caller",
     ),
     create=extend_schema(
@@ -257,7 +258,7 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
         return self.out(s.DocumentSerializer, self.document())
 
     def partial_update(self, request, pk=None):
-        document = self.document()
+        document = self.acting_on("edit")
         serializer = s.DocumentEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = serializer.service_arguments()
@@ -267,8 +268,9 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
     @_action_schema(s.CommentSerializer, "Submit for review (drafter)")
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
+        document = self.acting_on("submit")
         data = self.valid(s.CommentSerializer)
-        return self.fresh(services.submit(actor=request.user, document=self.document(), **data))
+        return self.fresh(services.submit(actor=request.user, document=document, **data))
 
     @_action_schema(
         s.ReviewSerializer,
@@ -276,14 +278,16 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
+        document = self.acting_on("review")
         data = self.valid(s.ReviewSerializer)
-        return self.fresh(services.review(actor=request.user, document=self.document(), **data))
+        return self.fresh(services.review(actor=request.user, document=document, **data))
 
     @_action_schema(s.SignSerializer, "Sign or return (signer)")
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
+        document = self.acting_on("sign")
         data = self.valid(s.SignSerializer)
-        return self.fresh(services.sign(actor=request.user, document=self.document(), **data))
+        return self.fresh(services.sign(actor=request.user, document=document, **data))
 
     @_action_schema(None, "Register: number and symbol (clerk of the issuer)")
     @action(detail=True, methods=["post"])
@@ -298,19 +302,28 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
     @_action_schema(s.ReasonSerializer, "Recall a dispatched document (signer); reason required")
     @action(detail=True, methods=["post"])
     def recall(self, request, pk=None):
+        document = self.acting_on("recall")
         data = self.valid(s.ReasonSerializer)
-        return self.fresh(services.recall(actor=request.user, document=self.document(), **data))
+        return self.fresh(services.recall(actor=request.user, document=document, **data))
 
     @_action_schema(s.ReasonSerializer, "Withdraw a draft (drafter)")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        document = self.acting_on("withdraw")
         data = self.valid(s.ReasonSerializer)
-        return self.fresh(services.withdraw(actor=request.user, document=self.document(), **data))
+        return self.fresh(services.withdraw(actor=request.user, document=document, **data))
 
     def valid(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    def acting_on(self, action_name: str) -> Document:
+        """The document, once the caller may take the action on it now, so that 404, 403 and
+        409 come before any complaint about the body. The service checks again under lock."""
+        document = self.document()
+        selectors.authorize(self.request.user, action_name, document, self.grants())
+        return document
 
     @extend_schema(
         responses={200: s.ReceiptSerializer(many=True), **errors(401, 403, 404)},
@@ -446,7 +459,7 @@ def _receipt_action_schema(request, summary: str):
 @extend_schema_view(
     list=extend_schema(
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=ReceiptStatus.values)],
-        responses={200: s.ReceiptSerializer(many=True), **errors(401)},
+        responses={200: s.ReceiptSerializer(many=True), **errors(*LIST)},
         summary="Receipts addressed to the caller's organisations (and assigned to the caller)",
     ),
     retrieve=extend_schema(responses={200: s.ReceiptSerializer, **errors(*READ)}),
@@ -465,6 +478,11 @@ class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
             return qs.get(pk=self.kwargs["pk"])
         except (Receipt.DoesNotExist, ValueError, OverflowError):
             raise NotFound() from None
+
+    def acting_on(self, action_name: str) -> Receipt:
+        receipt = self.receipt()
+        selectors.authorize(self.request.user, action_name, receipt, self.grants())
+        return receipt
 
     def fresh(self, receipt: Receipt) -> Response:
         return self.out(s.ReceiptSerializer, _receipt_rows(Receipt.objects).get(pk=receipt.pk))
@@ -492,14 +510,16 @@ class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
     @_receipt_action_schema(s.ReasonSerializer, "Refuse with a reason (recipient clerk)")
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
+        receipt = self.acting_on("refuse")
         data = self.valid(s.ReasonSerializer)
-        return self.fresh(services.refuse(actor=request.user, receipt=self.receipt(), **data))
+        return self.fresh(services.refuse(actor=request.user, receipt=receipt, **data))
 
     @_receipt_action_schema(s.AssignSerializer, "Assign a handler and deadline (recipient leader)")
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
+        receipt = self.acting_on("assign")
         data = self.valid(s.AssignSerializer)
-        return self.fresh(services.assign(actor=request.user, receipt=self.receipt(), **data))
+        return self.fresh(services.assign(actor=request.user, receipt=receipt, **data))
 
     @_receipt_action_schema(None, "Start handling (the assignee)")
     @action(detail=True, methods=["post"])
@@ -509,8 +529,9 @@ class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
     @_receipt_action_schema(s.ReportSerializer, "Complete with a report (the assignee)")
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        receipt = self.acting_on("complete")
         data = self.valid(s.ReportSerializer)
-        return self.fresh(services.complete(actor=request.user, receipt=self.receipt(), **data))
+        return self.fresh(services.complete(actor=request.user, receipt=receipt, **data))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -521,7 +542,7 @@ class InboxView(ActorMixin, viewsets.GenericViewSet):
     serializer_class = s.TaskSerializer
 
     @extend_schema(
-        responses={200: s.TaskSerializer(many=True), **errors(401)},
+        responses={200: s.TaskSerializer(many=True), **errors(*LIST)},
         summary="The caller's open tasks, newest first",
     )
     def list(self, request):

@@ -16,7 +16,19 @@ class Api:
     def anonymous(self) -> APIClient:
         return APIClient()
 
-    def as_(self, username: str) -> APIClient:
+    def as_(self, username: str, *, login: bool = True) -> APIClient:
+        """A client with ``username``'s token: obtained through the token endpoint, or, with
+        ``login=False`` (many people in one test), read from the token table."""
+        if username not in self._clients and not login:
+            from django.contrib.auth import get_user_model
+            from rest_framework.authtoken.models import Token
+
+            user = get_user_model().objects.get(username=username)
+            client = APIClient()
+            client.credentials(
+                HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}"
+            )
+            self._clients[username] = client
         if username not in self._clients:
             client = APIClient()
             response = client.post(
