@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DELIVERY_SWEEP_EVERY_SECONDS,
         "options": {"priority": 8},
     },
+    "fire-flow-timers": {
+        "task": "workflow.tasks.fire_flow_timers",
+        "schedule": 60.0,
+        "options": {"priority": 8},
+    },
     # Hourly in office hours on working days; the per-day record keeps it to one a day.
     "remind-recipients": {
         "task": "workflow.tasks.send_reminders",

@@ -279,6 +279,16 @@ def notify_recall(document_id: int) -> int:
     return count
 
 
+@shared_task(**RETRYING)
+def fire_flow_timers() -> int:
+    """viewflow's timers and conditional catches live in the database and fire only when
+    asked; beat asks every minute. Each task is re-checked under its flow lock, so two runs
+    at once fire it once."""
+    from viewflow.workflow.timers import fire_due_conditions, fire_due_timers
+
+    return fire_due_timers() + fire_due_conditions()
+
+
 # ---------------------------------------------------------------------------------------------
 # Reminders (đôn đốc)
 

@@ -163,3 +163,18 @@ def test_overdue_api(world, dispatched, django_assert_max_num_queries):
     recipient.force_login(world.user("vt.bacson"))
     assert recipient.get("/api/v1/overdue/").json()["count"] == 0
     assert APIClient().get("/api/v1/overdue/").status_code == 401
+
+
+def test_beat_runs_the_sweeper_the_reminders_and_the_flow_timers():
+    from django.conf import settings
+
+    from config.celery import app
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled == {
+        "workflow.tasks.sweep_pending",
+        "workflow.tasks.send_reminders",
+        "workflow.tasks.fire_flow_timers",
+    }
+    assert scheduled <= set(app.tasks)
+    assert tasks.fire_flow_timers.apply().get() == 0  # nothing due
