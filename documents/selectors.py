@@ -178,6 +178,9 @@ class Authorization:
 def _state_allows(action: str, obj, state: str, rule: Rule) -> bool:
     if state not in rule.states:
         return False
+    # A recalled document is void: its copies stay readable but nobody handles them any more.
+    if isinstance(obj, Receipt) and obj.document_id and obj.document.status == S.RECALLED:
+        return False
     # Recipients that only report or take note stop at acknowledgement.
     return not (action == "assign" and obj.purpose not in ACTION_PURPOSES)
 
@@ -325,6 +328,7 @@ def open_tasks(user, grants: Grants | None = None) -> QuerySet:
             )
             | Q(assignee_id=user.pk, status__in=[R.ASSIGNED, R.IN_PROGRESS])
         )
+        .exclude(document__status=S.RECALLED)
         .order_by()
         .annotate(
             t_kind=_kind(RECEIPT_TASKS),
