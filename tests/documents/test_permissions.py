@@ -24,7 +24,7 @@ from django.utils import timezone
 from documents import services
 from documents.errors import Conflict, Forbidden, NotFound
 from documents.models import AuditEvent, Document, DocumentStatus, Receipt, ReceiptStatus
-from documents.selectors import allowed_actions
+from documents.selectors import allowed_actions, get_visible_receipt, open_tasks
 from tests.factories import UserFactory
 from tests.support import advance, new_draft, receipt_for, settle_all, user
 
@@ -569,3 +569,56 @@ def test_a_report_only_recipient_is_not_assigned_but_an_executing_one_is(built):
     assert report.purpose == "report" and execute.purpose == "execute"
     assert "assign" not in allowed_actions(leader, report)
     assert allowed_actions(leader, execute) == ["assign"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Beyond the table
+
+
+def test_without_a_format_check_the_reviewer_sends_it_straight_to_signature(world):
+    issuer = world.org("mttq-samson")
+    issuer.requires_format_check = False
+    issuer.save()
+    doc = advance(new_draft(), "in_review")
+    with pytest.raises(Forbidden):
+        services.review(actor=user("vanthu"), document=doc, decision="approve")
+    doc = services.review(actor=user("truongban"), document=doc, decision="approve")
+    assert doc.status == "awaiting_signature"
+    assert allowed_actions(user("pct.huy"), doc) == ["sign"]
+
+
+def test_nobody_acts_on_the_copies_of_a_recalled_document(world):
+    doc = advance(new_draft(), "dispatched")
+    for receipt in doc.receipts.all():
+        services.deliver(receipt=receipt)
+    trungson = receipt_for(doc, "trungson")
+    services.acknowledge(actor=user("vt.trungson"), receipt=trungson)
+    services.assign(
+        actor=user("ld.trungson"),
+        receipt=trungson,
+        assignee=user("cb.trungson"),
+        deadline=_deadline(),
+    )
+    thanhuy = receipt_for(doc, "thanhuy")
+    services.acknowledge(actor=user("vt.thanhuy"), receipt=thanhuy)
+    services.recall(actor=user("pct.huy"), document=doc, reason="Ban hành nhầm")
+
+    bacson = receipt_for(doc, "bacson")
+    attempts = [
+        ("vt.bacson", bacson, RECEIPT_ACTIONS["acknowledge"][0]),
+        ("vt.bacson", bacson, RECEIPT_ACTIONS["refuse"][0]),
+        ("cb.trungson", trungson, RECEIPT_ACTIONS["complete"][0]),
+    ]
+    events = AuditEvent.objects.count()
+    for username, receipt, call in attempts:
+        with pytest.raises(Conflict):
+            call(user(username), receipt)
+        assert allowed_actions(user(username), receipt) == []
+    assert AuditEvent.objects.count() == events
+    assert receipt_for(doc, "bacson").status == "delivered"
+    assert receipt_for(doc, "trungson").status == "assigned"
+    # Nor are they anyone's task any more.
+    for username in ("vt.bacson", "cb.trungson"):
+        assert not [t for t in open_tasks(user(username)) if t["t_document"] == doc.pk]
+    # The copies stay readable: the recipients must know it was recalled.
+    assert get_visible_receipt(user("vt.bacson"), bacson.pk) == bacson
