@@ -105,6 +105,9 @@ class DraftForm(forms.Form):
     collective_name = forms.CharField(
         label=_("Tập thể/cơ quan"), required=False, initial="BAN THƯỜNG TRỰC"
     )
+    signer_title = forms.CharField(
+        label=_("Chức vụ người ký"), required=False, initial="PHÓ CHỦ TỊCH"
+    )
     signer = forms.ModelChoiceField(
         label=_("Người ký"), queryset=User.objects.none(), required=False
     )

@@ -155,6 +155,7 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                 secrecy=data["secrecy"],
                 authority_prefix=data.get("authority_prefix") or "",
                 collective_name=data.get("collective_name") or "",
+                signer_title=data.get("signer_title") or "",
                 signer=data.get("signer"),
                 recipients=form.recipients(),
             )
