@@ -53,7 +53,8 @@ def test_the_demo_has_the_contract_organisations_and_people(world):
     for code in wards | members:
         assert f"cb.{code}" in names, code
     assert "cb.thanhuy" not in names
-    assert world.user("pct.huy").get_full_name() == "Huy Trịnh Quang"
+    huy = world.user("pct.huy")
+    assert (huy.last_name, huy.first_name) == ("Trịnh Quang", "Huy")
     assert world.user("vt.bacson").check_password(orgchart_demo.DEMO_PASSWORD)
     assert world.user("admin").is_superuser
 
