@@ -178,6 +178,28 @@ def test_nobody_without_a_membership_sees_anything(world):
         get_visible_document(stranger, world.seed_plan().pk)
 
 
+def test_an_anonymous_caller_sees_nothing_and_does_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    doc = _dispatched_and_delivered()
+    nobody = AnonymousUser()
+    assert not visible_documents(nobody).exists()
+    assert not visible_receipts(nobody).exists()
+    assert not incoming_receipts(nobody).exists()
+    with pytest.raises(NotFound):
+        services.recall(actor=nobody, document=doc, reason="?")
+    with pytest.raises(NotFound):
+        services.acknowledge(actor=nobody, receipt=receipt_for(doc, "bacson"))
+
+
+@pytest.mark.parametrize("pk", ["abc", None, 10**9, -1])
+def test_odd_or_unknown_ids_are_not_found(world, pk):
+    with pytest.raises(NotFound):
+        get_visible_document(world.user("vanthu"), pk)
+    with pytest.raises(NotFound):
+        get_visible_receipt(world.user("vanthu"), pk)
+
+
 # ---------------------------------------------------------------------------------------------
 # Secret documents
 
