@@ -23,6 +23,8 @@ ARGS = [
     "--disable-quic",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    # The browser's own widgets (file picker, date field) speak the user's language too.
+    "--lang=vi-VN",
 ]
 
 

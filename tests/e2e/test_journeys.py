@@ -47,6 +47,12 @@ def test_the_plan_from_draft_to_report(as_user):
     page.select_option("#id_purpose_thanhuy", "report")
     page.select_option("#id_purpose_bacson", "execute")
     page.select_option("#id_purpose_trungson", "execute")
+    expect(page.get_by_test_id("file-name")).to_have_text("Chưa chọn tệp")
+    page.set_input_files(
+        "#id_attachments",
+        files=[{"name": "de-cuong.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 "}],
+    )
+    expect(page.get_by_test_id("file-name")).to_have_text("de-cuong.pdf")
     soanthao.shot("soan-thao")
     page.get_by_test_id("draft-submit").click()
     expect(page.locator(".vb-messages")).to_contain_text("Đã tạo dự thảo")
@@ -56,6 +62,7 @@ def test_the_plan_from_draft_to_report(as_user):
     expect(recipients).to_contain_text("phường Bắc Sơn (t/h)")
     expect(recipients).to_contain_text("phường Trung Sơn (t/h)")
     expect(page.get_by_test_id("signature-block")).to_contain_text("TM. BAN THƯỜNG TRỰC")
+    expect(page.locator("main")).to_contain_text("de-cuong.pdf")
     page.get_by_role("link", name="Xử lý").click()
     expect(page.get_by_test_id("task-title")).to_have_text("Trình duyệt dự thảo")
     submit_task(page, "Đã trình duyệt dự thảo.")

@@ -15,6 +15,7 @@ from viewflow.workflow.models import Process, Task
 from documents import services
 from documents.models import Document, DocumentStatus, Purpose, Receipt, ReceiptStatus
 from tests.support import advance, new_draft, receipt_for, user
+from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.flows import IncomingFlow, OutgoingFlow, open_task
 from workflow.middleware import role_permission
 
@@ -312,7 +313,6 @@ def test_every_page_reads_in_vietnamese(world, client, committed):
     document = committed(new_draft)
     committed(advance, document, S.DISPATCHED)
     login(client, "vanthu")
-    client.get("/")  # loads the URLconf, which wires the flows' URL names
     task = Task.objects.filter(
         process__flow_class=OutgoingFlow,
         process__artifact_object_id=document.pk,
@@ -397,3 +397,23 @@ def test_the_draft_form_creates_a_draft_with_recipients_and_an_attachment(world,
     assert response.status_code == 200
     assert "Chỉ nhận tệp PDF hoặc Word" in text_of(response)
     assert not Document.objects.filter(title="Kế hoạch kèm tệp lạ").exists()
+
+
+def test_a_recipient_clerk_refuses_with_a_reason_and_the_issuer_sees_it(world, client, committed):
+    document = committed(new_draft)
+    committed(advance, document, S.DISPATCHED)
+    receipt = receipt_for(document, "trungson")
+    task = open_task(receipt)
+    url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+    login(client, "vt.trungson")
+    response = client.post(url, {"decision": "refuse", "reason": ""})
+    assert response.status_code == 200
+    assert "Từ chối phải nêu lý do" in text_of(response)
+    response = committed(client.post, url, {"decision": "refuse", "reason": "Gửi nhầm đơn vị."})
+    assert response.status_code == 302
+    receipt.refresh_from_db()
+    assert receipt.status == R.REFUSED and receipt.reason == "Gửi nhầm đơn vị."
+    assert open_task(receipt) is None
+    page = text_of(login(client, "soanthao").get(f"/outgoing/{document.pk}/"))
+    assert "Từ chối tiếp nhận: 1" in page
+    assert "Gửi nhầm đơn vị." in page
