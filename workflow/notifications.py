@@ -51,8 +51,12 @@ def notify(
     document: Document | None = None,
     key: str = "",
     subject: str = "",
+    private: bool = False,
 ) -> list[int]:
     """Create the missing notifications of one event and e-mail their users after commit.
+
+    ``private`` (a secret document): the e-mail only says there is something to see in the
+    system; the text stays inside it.
 
     Returns the ids of the users notified now. Callers that can race on the same event hold a
     lock on its receipt (delivery) or a unique reminder row, so "missing" is decided once.
@@ -83,8 +87,13 @@ def notify(
     )
     addresses = [u.email for u in new if u.email]
     if addresses:
-        body = f"{text}\n\nXem chi tiết trong hệ thống văn bản."
-        transaction.on_commit(lambda: send_quietly(subject or text[:120], body, addresses))
+        if private:
+            subject = "Có văn bản mật mới"
+            body = "Có văn bản mật gửi đến đồng chí. Xem trong hệ thống văn bản."
+        else:
+            subject = subject or text[:120]
+            body = f"{text}\n\nXem chi tiết trong hệ thống văn bản."
+        transaction.on_commit(lambda: send_quietly(subject, body, addresses))
     return [u.pk for u in new]
 
 

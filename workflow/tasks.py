@@ -212,7 +212,19 @@ def deliver_one(receipt_id: int) -> bool:
         if receipt.document.status != DocumentStatus.DISPATCHED:
             return False  # recalled before it arrived: nothing to deliver
         org = receipt.organization
-        if org is None or org.kind == OrganizationKind.EXTERNAL:
+        outside = org is None or org.kind == OrganizationKind.EXTERNAL
+        clerks = [] if outside else list(clerks_of(org))
+        if clerks:
+            return _in_system(receipt, clerks)
+        if receipt.document.is_secret:
+            # State secrets never travel by e-mail (QĐ 28/2018 keeps them out of electronic
+            # exchange): only a clerk inside the system may receive one.
+            return _problem(
+                receipt,
+                "Văn bản mật không gửi qua thư điện tử; cần chuyển bản giấy. / A secret "
+                "document is not sent by e-mail; deliver it on paper.",
+            )
+        if outside:
             address = org.email if org is not None else receipt.recipient.email
             if not address:
                 return _problem(
@@ -221,34 +233,37 @@ def deliver_one(receipt_id: int) -> bool:
                     "has no e-mail address.",
                 )
             return _by_email(receipt, address)
-        clerks = list(clerks_of(org))
-        if not clerks:
-            if org.email:
-                return _by_email(
-                    receipt,
-                    org.email,
-                    problem=(
-                        f"{org.name} chưa có văn thư trong hệ thống; văn bản đã gửi bằng thư "
-                        f"điện tử tới {org.email}. / No clerk; sent by e-mail instead."
-                    ),
-                )
-            return _problem(
+        if org.email:
+            return _by_email(
                 receipt,
-                f"{org.name} chưa có văn thư và không có địa chỉ thư điện tử. / The "
-                "recipient has no clerk and no e-mail address.",
+                org.email,
+                problem=(
+                    f"{org.name} chưa có văn thư trong hệ thống; văn bản đã gửi bằng thư "
+                    f"điện tử tới {org.email}. / No clerk; sent by e-mail instead."
+                ),
             )
-        if not services.deliver(receipt=receipt.pk):
-            return False
-        document = receipt.document
-        notifications.notify(
-            users=clerks,
-            kind=K.DELIVERED,
-            receipt=receipt,
-            text=(
-                f"{notifications.urgency_tag(receipt.urgency)}Văn bản đến: "
-                f"{notifications.describe(document)}"
-            ),
+        return _problem(
+            receipt,
+            f"{org.name} chưa có văn thư và không có địa chỉ thư điện tử. / The recipient "
+            "has no clerk and no e-mail address.",
         )
+
+
+def _in_system(receipt: Receipt, clerks: list) -> bool:
+    """Arrived in the recipient's system (01); its clerks told in the same transaction."""
+    if not services.deliver(receipt=receipt.pk):
+        return False
+    document = receipt.document
+    notifications.notify(
+        users=clerks,
+        kind=K.DELIVERED,
+        receipt=receipt,
+        text=(
+            f"{notifications.urgency_tag(receipt.urgency)}Văn bản đến: "
+            f"{notifications.describe(document)}"
+        ),
+        private=document.is_secret,
+    )
     return True
 
 

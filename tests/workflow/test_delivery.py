@@ -306,3 +306,28 @@ def test_one_failing_receipt_does_not_hold_up_the_rest_of_its_chunk(live_world, 
         receipt_changed.disconnect(explode)
     assert set(doc.receipts.values_list("status", flat=True)) == {"delivered"}
     assert tasks.deliver_receipts.run(ids) == 0  # the retry finds nothing left to do
+
+
+def test_secret_document_never_leaves_by_email(world, django_capture_on_commit_callbacks):
+    get_user = world.user("vt.bacson").__class__.objects
+    get_user.filter(username="vt.bacson").update(email="vt.bacson@example.vn")
+    doc = issued(
+        [
+            {"organization": "bacson", "purpose": "execute"},
+            {"name": "Báo Thanh Hóa", "email": "toasoan@example.vn", "purpose": "inform"},
+        ],
+        title="Phương án bảo vệ bí mật",
+        secrecy="mat",
+    )
+    mail.outbox.clear()
+    dispatch(world, doc, django_capture_on_commit_callbacks)
+
+    outside = Receipt.objects.get(document=doc, organization__isnull=True)
+    assert outside.status == "pending"
+    assert "Văn bản mật không gửi qua thư điện tử" in outside.delivery_problem
+    inside = Receipt.objects.get(document=doc, organization__code="bacson")
+    assert inside.status == "delivered"
+    # The clerk is told by e-mail that something arrived, not what.
+    assert [m.to for m in mail.outbox] == [["vt.bacson@example.vn"]]
+    assert "bí mật" not in mail.outbox[0].subject + mail.outbox[0].body
+    assert "Phương án" in Notification.objects.get(receipt=inside).text
