@@ -69,8 +69,14 @@ class ReceiveForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Người xử lý"), queryset=User.objects.none())
+    # A text field in the Vietnamese order: the browser's date widget shows its own locale.
     deadline = forms.DateField(
-        label=_("Hạn xử lý"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Hạn xử lý"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm, ví dụ 31/12/2026")}
+        ),
     )
 
     def __init__(self, *args, organization: Organization, **kwargs):

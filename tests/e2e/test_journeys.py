@@ -133,7 +133,7 @@ def test_the_plan_from_draft_to_report(as_user):
     page = open_task_from_inbox(ld, "Phân công xử lý")
     handler = page.locator("#id_assignee option", has_text="(cb.bacson)").get_attribute("value")
     page.select_option("#id_assignee", handler)
-    page.fill("#id_deadline", "2099-12-31")
+    page.fill("#id_deadline", "31/12/2099")
     ld.shot("phan-cong")
     submit_task(page, "Đã phân công xử lý.")
 
