@@ -217,7 +217,8 @@ def run(n: int, recipient_count: int) -> None:
         meter = QueryMeter()
         ids = []
         with connection.execute_wrapper(meter):
-            started = block = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
+            block = started
             every = max(1, n // 10)
             for index in range(n):
                 ids.append(lifecycle(index, recipients, people, meter))
@@ -231,10 +232,11 @@ def run(n: int, recipient_count: int) -> None:
                     )
                     block = now
             elapsed = time.perf_counter() - started
-        report(n, recipients, ids, elapsed, meter, connection, name)
+            cpu = time.process_time() - cpu_started
+        report(n, recipients, ids, elapsed, cpu, meter, connection, name)
 
 
-def report(n, recipients, ids, elapsed, meter: QueryMeter, connection, name) -> None:
+def report(n, recipients, ids, elapsed, cpu, meter: QueryMeter, connection, name) -> None:
     from django.db.models import F
 
     from documents.models import AuditEvent, Document, DocumentStatus
@@ -258,7 +260,11 @@ def report(n, recipients, ids, elapsed, meter: QueryMeter, connection, name) -> 
         f"({executing} must act), {connection.vendor} {connection.Database.__name__} "
         f"({name})\nPython {platform.python_version()}, {cpus} CPUs, {platform.machine()}"
     )
-    print(f"  elapsed                   {elapsed:10.1f} s")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"  elapsed                   {elapsed:10.1f} s   (load average at the end: {load})")
+    # The benchmark's own CPU time (Python, Django, the driver; not the PostgreSQL server's):
+    # less sensitive than wall time to whatever else the machine is running.
+    print(f"  CPU of this process       {cpu:10.1f} s   ({1000 * cpu / n:.0f} ms per lifecycle)")
     print(f"  documents/s               {n / elapsed:10.2f}")
     print(
         f"  transitions/s             {transitions / elapsed:10.1f}"
