@@ -189,6 +189,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # delivers its receipts sooner.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "socket_connect_timeout": 5,
+    # Lets several deployments (or test runs) share one Redis without seeing each other.
+    "global_keyprefix": env("CELERY_KEY_PREFIX", default=""),
 }
 # When the broker is down at commit, fail fast: the receipts stay pending and the sweeper
 # sends them once it is back, so the dispatch itself never waits on Redis.

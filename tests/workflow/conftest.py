@@ -75,7 +75,9 @@ def recipient_orgs():
 
 REDIS_HOST = "127.0.0.1"
 REDIS_PORT = int(os.environ.get("CELERY_TEST_REDIS_PORT", "6379"))
-#: A database index of the shared Redis used only by these tests, flushed before each.
+#: A database index of the shared Redis for these tests. Each test also puts its keys under
+#: a prefix of its own (CELERY_KEY_PREFIX), so runs at the same time never see each other's
+#: messages, and removes them at the end.
 REDIS_DB = int(os.environ.get("CELERY_TEST_REDIS_DB", "13"))
 
 
@@ -151,7 +153,14 @@ class Worker:
     """One ``celery -A config worker`` process (its own process group) on the test database."""
 
     def __init__(
-        self, broker_url: str, log_dir: Path, *, concurrency: int = 1, beat=False, env=None
+        self,
+        broker_url: str,
+        log_dir: Path,
+        *,
+        key_prefix: str = "",
+        concurrency: int = 1,
+        beat=False,
+        env=None,
     ):
         self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:8]}.log"
@@ -177,6 +186,7 @@ class Worker:
             "DJANGO_SETTINGS_MODULE": "config.test_settings",
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": broker_url,
+            "CELERY_KEY_PREFIX": key_prefix,
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }
@@ -218,11 +228,16 @@ class Worker:
 class Broker:
     """Switch the in-process Celery app from eager to a broker for one test, and back."""
 
-    def __init__(self):
+    def __init__(self, key_prefix: str = ""):
         from config.celery import app
 
         self.app = app
-        self.saved = (app.conf.task_always_eager, app.conf.broker_url)
+        self.key_prefix = key_prefix
+        self.saved = (
+            app.conf.task_always_eager,
+            app.conf.broker_url,
+            app.conf.broker_transport_options,
+        )
 
     def _reset_pools(self) -> None:
         # Celery and kombu cache connection and producer pools per broker URL; drop them all
@@ -240,10 +255,18 @@ class Broker:
         self._reset_pools()
         self.app.conf.task_always_eager = False
         self.app.conf.broker_url = url
+        self.app.conf.broker_transport_options = {
+            **self.saved[2],
+            "global_keyprefix": self.key_prefix,
+        }
 
     def restore(self) -> None:
         self._reset_pools()
-        self.app.conf.task_always_eager, self.app.conf.broker_url = self.saved
+        (
+            self.app.conf.task_always_eager,
+            self.app.conf.broker_url,
+            self.app.conf.broker_transport_options,
+        ) = self.saved
 
     @classmethod
     @contextlib.contextmanager
@@ -258,18 +281,32 @@ class Broker:
             switch.restore()
 
 
+def delete_keys(url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 @pytest.fixture
-def shared_redis_url() -> str:
-    """Our database index of the shared Redis, emptied first. Redis down fails the test: the
+def key_prefix() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}:"
+
+
+@pytest.fixture
+def shared_redis_url(key_prefix):
+    """The shared Redis, under this test's key prefix. Redis down fails the test: the
     services run must never skip."""
     if not redis_ping(REDIS_PORT):
         pytest.fail(f"Redis is not answering on {REDIS_HOST}:{REDIS_PORT} (make services)")
-    import redis
-
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB)
-    client.flushdb()
-    client.close()
-    return f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
+    yield url
+    delete_keys(url, key_prefix)
 
 
 @pytest.fixture
@@ -281,14 +318,14 @@ def own_redis(tmp_path):
 
 
 @pytest.fixture
-def broker():
-    switch = Broker()
+def broker(key_prefix):
+    switch = Broker(key_prefix)
     yield switch
     switch.restore()
 
 
 @pytest.fixture
-def workers(tmp_path, live_world):
+def workers(tmp_path, live_world, key_prefix):
     """Start real workers: ``workers.start(broker_url, concurrency=1, beat=False, env={})``.
     They are stopped before the test database is flushed."""
     if connection.vendor != "postgresql":
@@ -297,7 +334,7 @@ def workers(tmp_path, live_world):
 
     class Workers:
         def start(self, broker_url: str, **kwargs) -> Worker:
-            worker = Worker(broker_url, tmp_path, **kwargs)
+            worker = Worker(broker_url, tmp_path, key_prefix=key_prefix, **kwargs)
             started.append(worker)
             return worker
 

@@ -12,7 +12,7 @@ from django.db.models import Count
 from documents import services
 from documents.models import AuditEvent, Receipt
 from tests.support import advance, new_draft
-from tests.workflow.conftest import wait_until
+from tests.workflow.conftest import delete_keys, wait_until
 from workflow import tasks
 from workflow.models import Notification
 
@@ -151,7 +151,9 @@ def test_two_workers_given_the_same_chunks_deliver_each_receipt_once(
     assert_delivered_exactly_once(doc, 120)
 
 
-def test_sweeper_waits_while_the_workers_are_behind(live_world, shared_redis_url, broker, settings):
+def test_sweeper_waits_while_the_workers_are_behind(
+    live_world, shared_redis_url, key_prefix, broker, settings
+):
     """With more than DELIVERY_SWEEP_MAX_BACKLOG messages queued, what is pending is most
     likely queued too: the sweep adds no copies until the queue drains."""
     settings.DELIVERY_SWEEP_MAX_BACKLOG = 5
@@ -164,8 +166,6 @@ def test_sweeper_waits_while_the_workers_are_behind(live_world, shared_redis_url
     assert tasks.sweep_pending.run(older_than_seconds=0) == 0
     assert tasks.queue_backlog() == 6
 
-    import redis
-
-    redis.Redis.from_url(shared_redis_url).flushdb()  # the queue drains
+    delete_keys(shared_redis_url, key_prefix)  # the queue drains
     assert tasks.sweep_pending.run(older_than_seconds=0) == 3
     assert tasks.queue_backlog() == 1
