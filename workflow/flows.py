@@ -241,28 +241,37 @@ def _expected_node(flow_class, artifact):
 
 def _catch_up(flow_class, model, artifact_id: int, actor_id: int | None) -> Process | None:
     """Start the artifact's process if it has none, else close the open task whose step was
-    taken elsewhere so the route opens the one the state now calls for. Runs under the
-    artifact's row lock so two followers of one artifact queue up."""
-    with transaction.atomic():
-        artifact = model.objects.select_for_update(of=("self",)).filter(pk=artifact_id).first()
+    taken elsewhere so the route opens the one the state now calls for.
+
+    Locks in the order a task screen does — the process row, then (inside the service) the
+    artifact row — so a follower and a screen acting on the same document queue up instead of
+    deadlocking. Only the very first follower, before any process exists, locks the artifact
+    row, so that two of them never start two processes."""
+    process = process_for(flow_class, model, artifact_id)
+    if process is None:
+        with transaction.atomic():
+            artifact = model.objects.select_for_update(of=("self",)).filter(pk=artifact_id).first()
+            if artifact is None:
+                return None
+            process = process_for(flow_class, model, artifact_id)
+            if process is None:
+                return flow_class.start.run(artifact=artifact)
+    with flow_class.lock(process.pk):
+        artifact = model.objects.filter(pk=artifact_id).first()
         if artifact is None:
             return None
-        process = process_for(flow_class, model, artifact_id)
-        if process is None:
-            return flow_class.start.run(artifact=artifact)
         expected = _expected_node(flow_class, artifact)
-        with flow_class.lock(process.pk):
-            open_tasks = Task.objects.filter(
-                process=process, flow_task_type="HUMAN", status__in=OPEN
-            ).order_by("pk")
-            actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-            for task in open_tasks:
-                if task.flow_task == expected:
-                    continue
-                activation = task.flow_task.activation_class(task)
-                activation.complete_elsewhere(actor)
-                activation.activate_next()
-        return process
+        open_tasks = Task.objects.filter(
+            process=process, flow_task_type="HUMAN", status__in=OPEN
+        ).order_by("pk")
+        actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+        for task in open_tasks:
+            if task.flow_task == expected:
+                continue
+            activation = task.flow_task.activation_class(task)
+            activation.complete_elsewhere(actor)
+            activation.activate_next()
+    return process
 
 
 def follow_document(document_id: int, actor_id: int | None = None) -> Process | None:

@@ -67,3 +67,57 @@ def test_two_signers_at_once_exactly_one_signs(live_world):
     assert document.audit_events.filter(action="sign").count() == 1
     task.refresh_from_db()
     assert task.owner == user(signed[0])
+
+
+def test_a_task_screen_and_the_api_on_the_same_step_at_once(live_world):
+    """The screen locks the process then the document; the API's step locks the document and
+    its follower then the process. Whatever the interleaving, one review is recorded, nobody
+    gets an error page, and the flow ends up waiting for the format check."""
+    from documents import services
+    from documents.errors import Conflict
+    from workflow.flows import OutgoingFlow
+
+    document = advance(new_draft(title="Kế hoạch duyệt hai đường"), S.IN_REVIEW)
+    task = open_task(document)
+    url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+    screen = Client()
+    screen.force_login(user("truongban"))
+    assert screen.get(url).status_code == 200
+
+    barrier = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def by_screen() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results["screen"] = screen.post(url, {"decision": "approve", "comment": ""})
+        except Exception as error:
+            results["screen"] = error
+        finally:
+            connection.close()
+
+    def by_api() -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.review(actor=user("truongban"), document=document, decision="approve")
+            results["api"] = "ok"
+        except Conflict as error:
+            results["api"] = error
+        except Exception as error:
+            results["api"] = RuntimeError(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=by_screen), threading.Thread(target=by_api)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not isinstance(results["screen"], Exception), results["screen"]
+    assert results["screen"].status_code == 302
+    assert not isinstance(results["api"], RuntimeError), results["api"]
+    document.refresh_from_db()
+    assert document.status == S.FORMAT_CHECK
+    assert document.audit_events.filter(action="review").count() == 1
+    assert open_task(document).flow_task is OutgoingFlow.format_check

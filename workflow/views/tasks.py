@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from documents import services
-from documents.errors import InvalidInput
+from documents.errors import Conflict, Forbidden, InvalidInput, NotFound
 from documents.models import Document, Receipt
 
 from .. import forms
+from ..middleware import CONCURRENT_MESSAGE
 from ..nodes import claim
 from .common import document_context
 
@@ -122,6 +123,12 @@ class TaskView(generic.FormView):
         try:
             claim(self.request)
             message = perform(self.step, self.request.user, self.artifact, form.cleaned_data)
+        except (Conflict, Forbidden, NotFound):
+            # The document moved on while this form was open (another screen, the API): the
+            # step is no longer this person's to take here.
+            transaction.savepoint_rollback(savepoint)
+            messages.error(self.request, CONCURRENT_MESSAGE)
+            return redirect(self.get_success_url())
         except InvalidInput as error:
             transaction.savepoint_rollback(savepoint)
             self.activation.task.refresh_from_db()
