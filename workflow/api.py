@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -29,6 +30,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "text", "document", "receipt", "created_at", "read_at"]
 
 
+@extend_schema(parameters=[OpenApiParameter("unread", bool, description="only the unread ones")])
 class NotificationList(generics.ListAPIView):
     """The caller's notifications, newest first; ``?unread=1`` for the unread ones only."""
 
@@ -48,6 +50,7 @@ class NotificationRead(APIView):
 
     serializer_class = NotificationSerializer
 
+    @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request, pk: int):
         notification = Notification.objects.filter(pk=pk, user_id=request.user.pk).first()
         if notification is None:
