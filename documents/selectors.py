@@ -120,17 +120,23 @@ class Rule:
     who: Callable[[Grants, object, object, str], tuple[int, str] | bool | None]
 
 
+#: ``who`` answers this for a person who may take the action, but not at this stage: the
+#: reviewer once the draft has moved on to the clerk's format check, say, or the clerk before it
+#: gets there. That is the wrong state for them (409), not a missing role (403).
+NOT_NOW = "not-now"
+
+
 def _role_at(org_attr: str, role_by_state: dict[str, str] | str):
     def who(g: Grants, user, obj, state: str):
         org_id = getattr(obj, org_attr)
         if isinstance(role_by_state, str):
             return (org_id, role_by_state) if g.has(org_id, role_by_state) else None
         role = role_by_state.get(state)
-        if role is not None:
-            return (org_id, role) if g.has(org_id, role) else None
-        # Outside its states the action is a conflict for anyone who could ever do it.
-        roles = set(role_by_state.values())
-        return next(((org_id, r) for r in roles if g.has(org_id, r)), None)
+        if role is not None and g.has(org_id, role):
+            return (org_id, role)
+        if any(g.has(org_id, r) for r in set(role_by_state.values())):
+            return NOT_NOW
+        return None
 
     return who
 
@@ -209,7 +215,7 @@ def _decide(g: Grants, user, action: str, obj) -> Authorization:
     holder = rule.who(g, user, obj, state)
     if not holder:
         raise Forbidden()
-    if not _state_allows(action, obj, state, rule):
+    if holder == NOT_NOW or not _state_allows(action, obj, state, rule):
         raise Conflict()
     if isinstance(holder, tuple):
         return Authorization(on_behalf_of_id=g.principal_for(*holder))

@@ -74,12 +74,15 @@ def expected_action(person: str, action: str, state: str) -> int:
     roles = ISSUER_ROLES.get(person, set())
     ok = 201 if action == "attach" else 200
     if action == "review":
-        # Decree 30: the reviewer checks the content, the clerk the format.
+        # Decree 30: the reviewer checks the content, the clerk the format; each of them
+        # meets the other's stage as the wrong state.
+        if not roles & {"reviewer", "clerk"}:
+            return 403
         if state == "in_review":
-            return ok if "reviewer" in roles else 403
+            return ok if "reviewer" in roles else 409
         if state == "format_check":
-            return ok if "clerk" in roles else 403
-        return 409 if roles & {"reviewer", "clerk"} else 403
+            return ok if "clerk" in roles else 409
+        return 409
     holders, states = DOCUMENT_ACTIONS[action]
     if not roles & holders:
         return 403

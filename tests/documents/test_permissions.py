@@ -89,8 +89,8 @@ withdraw        vt.quangdai   404   404    404    404    404   404    404    404
 withdraw        nobody        404   404    404    404    404   404    404    404  404  404    404
 
 review_approve  soanthao      403   403    403    403    403   403    403    403  403  403    403
-review_approve  truongban     409   ok     403    409    409   409    409    409  409  409    409
-review_approve  vanthu        409   403    ok     409    409   409    409    409  409  409    409
+review_approve  truongban     409   ok     409    409    409   409    409    409  409  409    409
+review_approve  vanthu        409   409    ok     409    409   409    409    409  409  409    409
 review_approve  pct.huy       403   403    403    403    403   403    403    403  403  403    403
 review_approve  chutich       403   403    403    403    403   403    403    403  403  403    403
 review_approve  kiemtra       403   403    403    403    403   403    403    403  403  403    403
@@ -101,8 +101,8 @@ review_approve  vt.quangdai   404   404    404    404    404   404    404    404
 review_approve  nobody        404   404    404    404    404   404    404    404  404  404    404
 
 review_return   soanthao      403   403    403    403    403   403    403    403  403  403    403
-review_return   truongban     409   ok     403    409    409   409    409    409  409  409    409
-review_return   vanthu        409   403    ok     409    409   409    409    409  409  409    409
+review_return   truongban     409   ok     409    409    409   409    409    409  409  409    409
+review_return   vanthu        409   409    ok     409    409   409    409    409  409  409    409
 review_return   pct.huy       403   403    403    403    403   403    403    403  403  403    403
 review_return   chutich       403   403    403    403    403   403    403    403  403  403    403
 review_return   kiemtra       403   403    403    403    403   403    403    403  403  403    403
@@ -580,7 +580,7 @@ def test_without_a_format_check_the_reviewer_sends_it_straight_to_signature(worl
     issuer.requires_format_check = False
     issuer.save()
     doc = advance(new_draft(), "in_review")
-    with pytest.raises(Forbidden):
+    with pytest.raises(Conflict):
         services.review(actor=user("vanthu"), document=doc, decision="approve")
     doc = services.review(actor=user("truongban"), document=doc, decision="approve")
     assert doc.status == "awaiting_signature"
