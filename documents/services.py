@@ -22,7 +22,7 @@ from orgchart.models import Organization, RoleCode
 from orgchart.selectors import grants_of, position_title
 
 from . import audit, numbering
-from .errors import ConcurrentChange, Conflict, Forbidden, InvalidInput
+from .errors import ConcurrentChange, Conflict, Forbidden, InvalidInput, NotFound
 from .models import (
     SETTLED,
     Attachment,
@@ -58,16 +58,22 @@ def _transition_errors():
 
 def _lock_document(document: Document | int) -> Document:
     pk = document.pk if isinstance(document, Document) else document
-    return Document.objects.select_for_update(of=("self",)).select_related("issuer").get(pk=pk)
+    try:
+        return Document.objects.select_for_update(of=("self",)).select_related("issuer").get(pk=pk)
+    except Document.DoesNotExist:
+        raise NotFound() from None
 
 
 def _lock_receipt(receipt: Receipt | int) -> Receipt:
     pk = receipt.pk if isinstance(receipt, Receipt) else receipt
-    return (
-        Receipt.objects.select_for_update(of=("self",))
-        .select_related("document", "organization")
-        .get(pk=pk)
-    )
+    try:
+        return (
+            Receipt.objects.select_for_update(of=("self",))
+            .select_related("document", "organization")
+            .get(pk=pk)
+        )
+    except Receipt.DoesNotExist:
+        raise NotFound() from None
 
 
 def _announce(document: Document, action: str, actor) -> None:

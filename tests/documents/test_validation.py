@@ -292,3 +292,14 @@ def test_an_assignment_to_someone_outside_the_ward_is_refused(world, delivered):
         "assignee",
         english="must belong to the receiving organisation",
     )
+
+
+def test_an_unknown_document_or_receipt_is_not_found(world):
+    from documents.errors import NotFound
+
+    with pytest.raises(NotFound):
+        services.submit(actor=world.user("soanthao"), document=10**9)
+    with pytest.raises(NotFound):
+        services.acknowledge(actor=world.user("vt.bacson"), receipt=10**9)
+    with pytest.raises(NotFound):
+        services.deliver(receipt=10**9)
