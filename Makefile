@@ -29,7 +29,7 @@ test: setup
 # The journeys in a real browser: Playwright drives Debian's Chromium (installed here when
 # missing and we are root; never a downloaded browser build) against a live test server.
 test-e2e: setup
-	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get install -y chromium; } \
+	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq chromium; } \
 		|| { echo "test-e2e needs /usr/bin/chromium (apt-get install chromium)"; exit 1; }
 	$(BIN)/python -m pytest tests/e2e -m e2e -p no:cacheprovider
 
