@@ -337,6 +337,11 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
     received_at = serializers.DateTimeField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
     report = serializers.CharField(allow_blank=True)
+    delivery_problem = serializers.CharField(
+        allow_blank=True,
+        help_text="why the copy has not reached the recipient yet (no clerk, no e-mail, a "
+        "secret document for an outside recipient); empty when all is well",
+    )
     available_actions = serializers.SerializerMethodField()
 
     def get_title(self, obj) -> str:

@@ -296,3 +296,23 @@ def test_who_may_act_is_decided_before_the_body_is_checked(api, world):
     # The drafter in the right state with a malformed body: 400.
     bad = api.as_("soanthao", login=False).patch(url, {"recipients": "x"}, format="json")
     assert bad.status_code == 400 and "recipients" in str(bad.json()["errors"])
+
+
+def test_a_recipient_nobody_can_receive_for_shows_its_delivery_problem(
+    api, world, django_capture_on_commit_callbacks
+):
+    from orgchart.models import Organization
+    from tests.support import advance, new_draft
+
+    Organization.objects.create(code="hoi-moi", name="Hội mới thành lập", kind="member")
+    recipients = [
+        {"organization": "bacson", "purpose": "execute"},
+        {"organization": "hoi-moi", "purpose": "inform"},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = advance(new_draft(recipients=recipients), "dispatched")
+    rows = api.as_("vanthu").get(f"/api/v1/documents/{doc.pk}/receipts/").json()["results"]
+    by_org = {row["organization"]: row for row in rows}
+    assert by_org["bacson"]["delivery_problem"] == ""
+    assert by_org["hoi-moi"]["status"] == "pending"
+    assert by_org["hoi-moi"]["delivery_problem"]
