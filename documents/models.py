@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from orgchart.models import Organization
+from orgchart.models import Organization, OrganizationKind
 
 
 class DocType(models.TextChoices):
@@ -532,10 +532,19 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
         self.report = report
 
     @property
+    def is_outside(self) -> bool:
+        """Delivered by e-mail to a free-text recipient or an organisation outside the system."""
+        return self.organization_id is None or self.organization.kind == OrganizationKind.EXTERNAL
+
+    @property
     def is_settled(self) -> bool:
         """Nothing more is expected of this recipient."""
         if self.status == R.REFUSED:
             return True
+        if self.document_id and self.is_outside:
+            # An outside recipient has nobody in the system to acknowledge or report: its
+            # copy is done once the mail server has accepted it.
+            return self.status == R.DELIVERED
         if self.must_act:
             return self.status == R.COMPLETED
         return self.status in (R.ACKNOWLEDGED, R.ASSIGNED, R.IN_PROGRESS, R.COMPLETED)
@@ -544,6 +553,10 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
 #: Receipt states that settle a recipient, by whether the recipient must act; in SQL form.
 SETTLED = (
     Q(status=R.REFUSED)
+    | (
+        Q(status=R.DELIVERED)
+        & (Q(organization__isnull=True) | Q(organization__kind=OrganizationKind.EXTERNAL))
+    )
     | Q(purpose__in=ACTION_PURPOSES, status=R.COMPLETED)
     | (
         ~Q(purpose__in=ACTION_PURPOSES)

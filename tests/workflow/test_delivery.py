@@ -331,3 +331,30 @@ def test_secret_document_never_leaves_by_email(world, django_capture_on_commit_c
     assert [m.to for m in mail.outbox] == [["vt.bacson@example.vn"]]
     assert "bí mật" not in mail.outbox[0].subject + mail.outbox[0].body
     assert "Phương án" in Notification.objects.get(receipt=inside).text
+
+
+def test_outside_copies_do_not_hold_up_completion(world, django_capture_on_commit_callbacks):
+    """Nobody in the system can acknowledge for an outside recipient: once its mail is
+    accepted its copy is settled, and the document completes when the wards have reported."""
+    outside = Organization.objects.create(
+        code="so-noivu", name="Sở Nội vụ", kind=OrganizationKind.EXTERNAL, email="vt@snv.example.vn"
+    )
+    doc = issued(
+        [
+            {"organization": outside.code, "purpose": "report"},
+            {"name": "Báo Thanh Hóa", "email": "toasoan@example.vn", "purpose": "inform"},
+            {"organization": "bacson", "purpose": "execute"},
+        ]
+    )
+    dispatch(world, doc, django_capture_on_commit_callbacks)
+    doc.refresh_from_db()
+    assert doc.status == "dispatched"
+    bacson = services.acknowledge(
+        actor=world.user("vt.bacson"), receipt=doc.receipts.get(organization__code="bacson")
+    )
+    bacson = services.assign(
+        actor=world.user("ld.bacson"), receipt=bacson, assignee=world.user("cb.bacson")
+    )
+    services.complete(actor=world.user("cb.bacson"), receipt=bacson, report="Đã triển khai.")
+    doc.refresh_from_db()
+    assert doc.status == "completed"
