@@ -44,6 +44,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves collected static files (viewflow's Material UI, Swagger UI) under gunicorn,
+    # so no page needs a CDN or a separate web server in a small deployment.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workflow.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
