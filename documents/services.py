@@ -524,7 +524,7 @@ class Decision:
     SIGN = "sign"
 
 
-def _return_comment(decision: str, comment: str) -> str:
+def _return_comment(comment: str) -> str:
     return _require_text(
         "comment",
         comment,
@@ -538,7 +538,7 @@ def review(*, actor, document: Document, decision: str, comment: str = "") -> Do
     if decision not in (Decision.APPROVE, Decision.RETURN):
         raise InvalidInput({"decision": [_("Chọn approve hoặc return. / Use approve or return.")]})
     if decision == Decision.RETURN:
-        comment = _return_comment(decision, comment)
+        comment = _return_comment(comment)
 
     def transition(locked: Document) -> str:
         if decision == Decision.RETURN:
@@ -565,7 +565,7 @@ def sign(
     if decision not in (Decision.SIGN, Decision.RETURN):
         raise InvalidInput({"decision": [_("Chọn sign hoặc return. / Use sign or return.")]})
     if decision == Decision.RETURN:
-        comment = _return_comment(decision, comment)
+        comment = _return_comment(comment)
         return _step(
             actor=actor,
             document=document,
