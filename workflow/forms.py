@@ -19,34 +19,36 @@ class ConfirmForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class DecisionForm(forms.Form):
+    """A check that either passes the draft on or returns it; a return needs a comment,
+    which the service enforces."""
+
+    comment = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc khi trả lại."),
+    )
+
+
+class ReviewForm(DecisionForm):
     decision = forms.ChoiceField(
         label=_("Quyết định"),
         choices=[("approve", _("Đồng ý, chuyển bước tiếp")), ("return", _("Trả lại để sửa"))],
         widget=forms.RadioSelect,
         initial="approve",
     )
-    comment = forms.CharField(
-        label=_("Ý kiến"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Bắt buộc khi trả lại."),
-    )
+    field_order = ["decision", "comment"]
 
 
-class SignForm(forms.Form):
+class SignForm(DecisionForm):
     decision = forms.ChoiceField(
         label=_("Quyết định"),
         choices=[("sign", _("Ký ban hành")), ("return", _("Trả lại để sửa"))],
         widget=forms.RadioSelect,
         initial="sign",
     )
-    comment = forms.CharField(
-        label=_("Ý kiến"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Bắt buộc khi trả lại."),
-    )
+    field_order = ["decision", "comment"]
 
 
 class ReceiveForm(forms.Form):

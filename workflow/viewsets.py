@@ -96,16 +96,21 @@ class VisibleFlowViewset(FlowViewset):
         return path("", RedirectView.as_view(url="/workflow/inbox/"), name="index")
 
 
-class InboxApp(WorkflowAppViewset):
+class SignedInMixin:
+    """Every application is open to anyone signed in; what each person sees inside is
+    decided per object by documents.selectors."""
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated
+
+
+class InboxApp(SignedInMixin, WorkflowAppViewset):
     title = _("Hộp việc")
     icon = "inbox"
     menu_template_name = "workflow/menu_inbox.html"
     inbox_view_class = lists.InboxView
     queue_view_class = lists.QueueView
     archive_view_class = lists.ArchiveView
-
-    def has_view_permission(self, user, obj=None):
-        return user.is_authenticated
 
     @property
     def index_path(self):
@@ -120,40 +125,31 @@ class InboxApp(WorkflowAppViewset):
         }
 
 
-class OutgoingApp(Application):
+class OutgoingApp(SignedInMixin, Application):
     app_name = "outgoing"
     title = _("Văn bản đi")
     icon = "outbox"
     menu_template_name = "workflow/menu_outgoing.html"
-
-    def has_view_permission(self, user, obj=None):
-        return user.is_authenticated
 
     index_path = path("", documents.OutgoingListView.as_view(), name="index")
     create_path = path("soan-thao/", documents.DraftCreateView.as_view(), name="create")
     detail_path = path("<int:pk>/", documents.DocumentDetailView.as_view(), name="detail")
 
 
-class IncomingApp(Application):
+class IncomingApp(SignedInMixin, Application):
     app_name = "incoming"
     title = _("Văn bản đến")
     icon = "move_to_inbox"
     menu_template_name = "workflow/menu_incoming.html"
 
-    def has_view_permission(self, user, obj=None):
-        return user.is_authenticated
-
     index_path = path("", documents.IncomingListView.as_view(), name="index")
 
 
-class OrgChartApp(Application):
+class OrgChartApp(SignedInMixin, Application):
     app_name = "orgchart"
     title = _("Sơ đồ tổ chức")
     icon = "account_tree"
     menu_template_name = "workflow/menu_orgchart.html"
-
-    def has_view_permission(self, user, obj=None):
-        return user.is_authenticated
 
     index_path = path("", documents.OrgChartView.as_view(), name="index")
 
