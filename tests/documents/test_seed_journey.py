@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from documents import services
+from documents.errors import InvalidInput
 from documents.models import AuditEvent, DocumentVersion, Receipt
 from tests.support import settle_all
 
@@ -122,7 +123,7 @@ def test_deadline_in_the_past_is_refused(world, django_capture_on_commit_callbac
     receipt = services.acknowledge(
         actor=world.user("vt.bacson"), receipt=doc.receipts.get(organization__code="bacson")
     )
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.assign(
             actor=world.user("ld.bacson"),
             receipt=receipt,

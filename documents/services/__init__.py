@@ -1,0 +1,43 @@
+"""The one door for every state change (design.md section 9).
+
+Each service is keyword-only, takes the acting user, and in one transaction: locks the row,
+checks the actor may act (``selectors.authorize``), runs the FSM transition, writes the audit
+event and tells the flows, whose task bookkeeping commits or rolls back with the step. Nothing
+else sets a state or writes an audit row. One module per stage of the lifecycle.
+"""
+
+from .drafting import RecipientInput, add_attachment, create_draft, edit_draft
+from .outgoing import Decision, dispatch, recall, register, review, sign, submit, withdraw
+from .receiving import (
+    acknowledge,
+    assign,
+    complete,
+    deliver,
+    mark_delivery_problem,
+    refuse,
+    register_incoming,
+    start_handling,
+)
+
+__all__ = [
+    "Decision",
+    "RecipientInput",
+    "acknowledge",
+    "add_attachment",
+    "assign",
+    "complete",
+    "create_draft",
+    "deliver",
+    "dispatch",
+    "edit_draft",
+    "mark_delivery_problem",
+    "recall",
+    "refuse",
+    "register",
+    "register_incoming",
+    "review",
+    "sign",
+    "start_handling",
+    "submit",
+    "withdraw",
+]

@@ -1,0 +1,122 @@
+"""What every step shares: the row lock, django-fsm's errors as 409s, the step's
+shape (lock, authorise, transition, audit) and the word to the flows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from .. import audit
+from ..errors import ConcurrentChange, Conflict, InvalidInput, NotFound
+from ..models import (
+    Document,
+    DocumentStatus,
+    Receipt,
+    ReceiptStatus,
+)
+from ..selectors import authorize
+from ..signals import document_changed
+
+User = get_user_model()
+S, R = DocumentStatus, ReceiptStatus
+
+
+@contextmanager
+def _transition_errors():
+    """django-fsm's own errors become the service layer's 409s."""
+    try:
+        yield
+    except ConcurrentTransition:
+        raise ConcurrentChange() from None
+    except TransitionNotAllowed:
+        raise Conflict() from None
+
+
+def _lock_document(document: Document | int) -> Document:
+    pk = document.pk if isinstance(document, Document) else document
+    try:
+        return Document.objects.select_for_update(of=("self",)).select_related("issuer").get(pk=pk)
+    except Document.DoesNotExist:
+        raise NotFound() from None
+
+
+def _lock_receipt(receipt: Receipt | int) -> Receipt:
+    pk = receipt.pk if isinstance(receipt, Receipt) else receipt
+    try:
+        return (
+            Receipt.objects.select_for_update(of=("self",))
+            .select_related("document", "organization")
+            .get(pk=pk)
+        )
+    except Receipt.DoesNotExist:
+        raise NotFound() from None
+
+
+def _announce(document: Document, action: str, actor) -> None:
+    """Tell the flows about a committed step, whoever took it and through whichever door."""
+    document_id, to_status = document.pk, document.status
+    actor_id = getattr(actor, "pk", None)
+    transaction.on_commit(
+        lambda: document_changed.send(
+            sender=Document,
+            document_id=document_id,
+            action=action,
+            to_status=to_status,
+            actor_id=actor_id,
+        )
+    )
+
+
+def _require_text(field: str, value: str | None, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput({field: [message]})
+    return value
+
+
+def _step(
+    *,
+    actor,
+    document: Document,
+    action: str,
+    transition: str | Callable[[Document], str],
+    comment: str = "",
+    data: dict | None = None,
+    kwargs_for: Callable[[Document], dict] | None = None,
+) -> Document:
+    """Lock, authorise, transition, audit: the shape every document step shares.
+
+    ``transition`` and ``kwargs_for`` may depend on the locked row, so they are computed
+    only after the actor is authorised on the current state.
+    """
+    with transaction.atomic():
+        document = _lock_document(document)
+        authorization = authorize(actor, action, document)
+        from_status = document.status
+        name = transition(document) if callable(transition) else transition
+        kwargs = kwargs_for(document) if kwargs_for else {}
+        with _transition_errors():
+            getattr(document, name)(**kwargs)
+            document.save()
+        document.participants.add(actor)
+        audit.record(
+            actor=actor,
+            action=action,
+            document=document,
+            from_status=from_status,
+            to_status=document.status,
+            comment=comment,
+            data={**(data or {}), **_audit_data(kwargs)},
+            on_behalf_of_id=authorization.on_behalf_of_id,
+        )
+        _announce(document, action, actor)
+    return document
+
+
+def _audit_data(kwargs: dict) -> dict:
+    """The values a transition was given that belong in the trail (numbers, not objects)."""
+    return {k: v for k, v in kwargs.items() if isinstance(v, int | str) and k != "signer_title"}

@@ -1,0 +1,390 @@
+"""Drafting: create and edit a draft, attach files, the snapshot a submit freezes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from orgchart.models import Organization, RoleCode
+from orgchart.selectors import grants_of
+
+from .. import audit
+from ..errors import Forbidden, InvalidInput
+from ..models import (
+    Attachment,
+    AuthorityPrefix,
+    DocType,
+    Document,
+    DocumentStatus,
+    Purpose,
+    Receipt,
+    ReceiptStatus,
+    Recipient,
+    Secrecy,
+    Urgency,
+)
+from ..selectors import authorize
+from .core import (
+    _announce,
+    _lock_document,
+)
+
+User = get_user_model()
+S, R = DocumentStatus, ReceiptStatus
+
+# ---------------------------------------------------------------------------------------------
+# Drafting
+
+
+@dataclass(frozen=True)
+class RecipientInput:
+    organization: Organization | None
+    name: str
+    email: str
+    purpose: str
+
+
+_FIELDS = (
+    "doc_type",
+    "title",
+    "body",
+    "urgency",
+    "secrecy",
+    "authority_prefix",
+    "collective_name",
+    "signer_title",
+    "luu",
+)
+
+
+def _clean_draft(
+    data: dict, *, issuer: Organization, errors: dict[str, list[str]]
+) -> tuple[dict, list[RecipientInput] | None, list[Receipt] | None, object]:
+    """Validate every field before anything is written; collect all errors at once."""
+    cleaned: dict = {}
+    if "title" in data:
+        title = (data.get("title") or "").strip()
+        if not title:
+            errors.setdefault("title", []).append(
+                _("Trích yếu không được để trống. / The title must not be empty.")
+            )
+        elif len(title) > 500:
+            errors.setdefault("title", []).append(
+                _("Trích yếu tối đa 500 ký tự. / The title is at most 500 characters.")
+            )
+        cleaned["title"] = title
+    choices = {
+        "doc_type": DocType,
+        "urgency": Urgency,
+        "secrecy": Secrecy,
+        "authority_prefix": AuthorityPrefix,
+    }
+    for field, enum in choices.items():
+        if field in data:
+            value = data[field] if data[field] is not None else ""
+            if value not in enum.values:
+                errors.setdefault(field, []).append(
+                    _("Giá trị không hợp lệ: %(value)s. / Unknown value: %(value)s.")
+                    % {"value": value}
+                )
+            cleaned[field] = value
+    for field in ("body", "collective_name", "signer_title", "luu"):
+        if field in data:
+            cleaned[field] = (data[field] or "").strip() if field != "body" else data[field] or ""
+
+    recipients = None
+    if "recipients" in data:
+        recipients = _clean_recipients(data["recipients"] or [], issuer=issuer, errors=errors)
+
+    references = None
+    if "references" in data:
+        references = _clean_references(data["references"] or [], issuer=issuer, errors=errors)
+
+    signer = None
+    if data.get("signer") is not None:
+        signer = _clean_signer(data["signer"], issuer=issuer, errors=errors)
+    return cleaned, recipients, references, signer
+
+
+def _clean_recipients(items, *, issuer: Organization, errors) -> list[RecipientInput]:
+    messages: list[str] = []
+    codes = [
+        item.get("organization")
+        for item in items
+        if isinstance(item, dict) and item.get("organization") is not None
+    ]
+    codes = [c.code if isinstance(c, Organization) else str(c) for c in codes]
+    orgs = {o.code: o for o in Organization.objects.active().filter(code__in=codes)}
+    result: list[RecipientInput] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            messages.append(
+                _("Nơi nhận %(n)d không hợp lệ. / Recipient %(n)d is invalid.") % {"n": index + 1}
+            )
+            continue
+        purpose = item.get("purpose") or ""
+        if purpose not in Purpose.values:
+            messages.append(
+                _("Mục đích không hợp lệ: %(value)s. / Unknown purpose: %(value)s.")
+                % {"value": purpose}
+            )
+        org_ref = item.get("organization")
+        if org_ref is not None:
+            code = org_ref.code if isinstance(org_ref, Organization) else str(org_ref)
+            org = orgs.get(code)
+            if org is None:
+                messages.append(
+                    _("Không có cơ quan mã %(code)s. / Unknown organisation code %(code)s.")
+                    % {"code": code}
+                )
+                continue
+            if org.pk == issuer.pk:
+                messages.append(
+                    _("Cơ quan ban hành không tự gửi cho mình. / The issuer cannot be a recipient.")
+                )
+                continue
+            key = f"org:{org.pk}"
+            result.append(RecipientInput(org, "", org.email, purpose))
+        else:
+            name = (item.get("name") or "").strip()
+            if not name:
+                messages.append(
+                    _("Nơi nhận cần mã cơ quan hoặc tên. / A recipient needs a code or a name.")
+                )
+                continue
+            key = f"name:{name.casefold()}"
+            result.append(RecipientInput(None, name, (item.get("email") or "").strip(), purpose))
+        if key in seen:
+            messages.append(
+                _("Nơi nhận bị trùng: %(name)s. / Duplicate recipient: %(name)s.")
+                % {"name": result[-1].organization.code if result[-1].organization else name}
+            )
+        seen.add(key)
+    if messages:
+        errors.setdefault("recipients", []).extend(messages)
+    return result
+
+
+def _clean_references(items, *, issuer: Organization, errors) -> list[Receipt]:
+    ids = []
+    for item in items:
+        try:
+            ids.append(item.pk if isinstance(item, Receipt) else int(item))
+        except (TypeError, ValueError):
+            errors.setdefault("references", []).append(
+                _("Căn cứ không hợp lệ. / Invalid reference.")
+            )
+            return []
+    found = list(Receipt.objects.filter(pk__in=ids, organization=issuer))
+    if len(found) != len(set(ids)):
+        errors.setdefault("references", []).append(
+            _(
+                "Căn cứ phải là văn bản đến của cơ quan ban hành. / A reference must be an "
+                "incoming document of the issuer."
+            )
+        )
+    return found
+
+
+def _clean_signer(value, *, issuer: Organization, errors):
+    from orgchart.selectors import signers_of
+
+    signers = signers_of(issuer)
+    lookup = {"pk": value.pk} if isinstance(value, User) else {"username": str(value)}
+    signer = signers.filter(**lookup).first()
+    if signer is None:
+        errors.setdefault("signer", []).append(
+            _(
+                "Người ký phải là người có thẩm quyền ký của cơ quan. / The signer must be a "
+                "signer of the issuer."
+            )
+        )
+    return signer
+
+
+def _resolve_issuer(issuer: Organization | str) -> Organization:
+    if isinstance(issuer, Organization):
+        return issuer
+    org = Organization.objects.active().filter(code=str(issuer)).first()
+    if org is None:
+        raise InvalidInput(
+            {
+                "issuer": [
+                    _("Không có cơ quan mã %(code)s. / Unknown organisation code %(code)s.")
+                    % {"code": issuer}
+                ]
+            }
+        )
+    return org
+
+
+def _save_recipients(document: Document, recipients: Sequence[RecipientInput]) -> None:
+    document.recipients.all().delete()
+    Recipient.objects.bulk_create(
+        Recipient(
+            document=document,
+            organization=r.organization,
+            name=r.name,
+            email=r.email,
+            purpose=r.purpose,
+            order=index,
+        )
+        for index, r in enumerate(recipients)
+    )
+
+
+def create_draft(
+    *,
+    actor,
+    issuer: Organization | str,
+    doc_type: str,
+    title: str,
+    body: str = "",
+    urgency: str = Urgency.NORMAL,
+    secrecy: str = Secrecy.NORMAL,
+    authority_prefix: str = AuthorityPrefix.NONE,
+    collective_name: str = "",
+    signer_title: str = "",
+    signer=None,
+    recipients: Iterable[dict] = (),
+    references: Iterable = (),
+    luu: str = "",
+) -> Document:
+    issuer = _resolve_issuer(issuer)
+    grants = grants_of(actor)
+    if not grants.has(issuer.pk, RoleCode.DRAFTER):
+        raise Forbidden(
+            _("Bạn không phải người soạn thảo của %(org)s. / You are not a drafter of %(org)s.")
+            % {"org": issuer.code}
+        )
+    data = {
+        "doc_type": doc_type,
+        "title": title,
+        "body": body,
+        "urgency": urgency,
+        "secrecy": secrecy,
+        "authority_prefix": authority_prefix,
+        "collective_name": collective_name,
+        "signer_title": signer_title,
+        "luu": luu,
+        "recipients": list(recipients),
+        "references": list(references),
+        "signer": signer,
+    }
+    errors: dict[str, list[str]] = {}
+    cleaned, recipient_rows, reference_rows, signer_user = _clean_draft(
+        data, issuer=issuer, errors=errors
+    )
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        document = Document(issuer=issuer, drafter=actor, signer=signer_user, **cleaned)
+        document.save()
+        _save_recipients(document, recipient_rows or [])
+        if reference_rows:
+            document.references.set(reference_rows)
+        document.participants.add(actor)
+        audit.record(
+            actor=actor,
+            action="create",
+            document=document,
+            to_status=document.status,
+            on_behalf_of_id=grants.principal_for(issuer.pk, RoleCode.DRAFTER),
+        )
+        _announce(document, "create", actor)
+    return document
+
+
+def edit_draft(*, actor, document: Document, **changes) -> Document:
+    unknown = set(changes) - set(_FIELDS) - {"recipients", "references", "signer"}
+    if unknown:
+        raise InvalidInput({f: [_("Không sửa được trường này. / Not editable.")] for f in unknown})
+    with transaction.atomic():
+        document = _lock_document(document)
+        authorize(actor, "edit", document)
+        errors: dict[str, list[str]] = {}
+        cleaned, recipient_rows, reference_rows, signer_user = _clean_draft(
+            changes, issuer=document.issuer, errors=errors
+        )
+        if errors:
+            raise InvalidInput(errors)
+        for field, value in cleaned.items():
+            setattr(document, field, value)
+        if "signer" in changes:
+            document.signer = signer_user
+        document.save()
+        if recipient_rows is not None:
+            _save_recipients(document, recipient_rows)
+        if reference_rows is not None:
+            document.references.set(reference_rows)
+        audit.record(
+            actor=actor,
+            action="edit",
+            document=document,
+            from_status=document.status,
+            to_status=document.status,
+            data={"fields": sorted(changes)},
+        )
+    return document
+
+
+def add_attachment(
+    *, actor, document: Document, uploaded_file, content_type: str, original_name: str = ""
+) -> Attachment:
+    """Attach a file to a draft. The caller has established the content type from the bytes
+    (never from the name); the stored name is generated and the original kept as metadata."""
+    name = (original_name or getattr(uploaded_file, "name", "") or "").replace("\\", "/")
+    name = name.rsplit("/", 1)[-1].strip()[:255] or "tep-dinh-kem"
+    with transaction.atomic():
+        document = _lock_document(document)
+        authorize(actor, "attach", document)
+        attachment = Attachment(
+            document=document,
+            original_name=name,
+            content_type=content_type,
+            size=uploaded_file.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(name, uploaded_file, save=False)
+        attachment.save()
+        document.participants.add(actor)
+        audit.record(
+            actor=actor,
+            action="attach",
+            document=document,
+            from_status=document.status,
+            to_status=document.status,
+            data={"attachment": attachment.pk, "name": name, "size": attachment.size},
+        )
+    return attachment
+
+
+def _snapshot(document: Document) -> dict:
+    return {
+        "issuer": document.issuer.code,
+        "doc_type": document.doc_type,
+        "title": document.title,
+        "urgency": document.urgency,
+        "secrecy": document.secrecy,
+        "authority_prefix": document.authority_prefix,
+        "collective_name": document.collective_name,
+        "signer_title": document.signer_title,
+        "signer": document.signer.username if document.signer_id else None,
+        "luu": document.luu,
+        "recipients": [
+            {
+                "organization": r.organization.code if r.organization_id else None,
+                "name": r.display_name,
+                "email": r.email,
+                "purpose": r.purpose,
+            }
+            for r in document.recipients.select_related("organization")
+        ],
+        "references": sorted(document.references.values_list("pk", flat=True)),
+        "attachments": list(document.attachments.values_list("original_name", flat=True)),
+    }

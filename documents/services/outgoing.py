@@ -1,0 +1,188 @@
+"""The outgoing path: submit, review, sign, register, dispatch, recall."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgchart.selectors import position_title
+
+from .. import numbering
+from ..errors import Conflict, InvalidInput
+from ..models import (
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    Receipt,
+    ReceiptStatus,
+)
+from ..signals import document_dispatched, document_recalled
+from .core import (
+    _require_text,
+    _step,
+)
+from .drafting import _snapshot
+
+User = get_user_model()
+S, R = DocumentStatus, ReceiptStatus
+
+
+def submit(*, actor, document: Document, comment: str = "") -> Document:
+    with transaction.atomic():
+        document = _step(
+            actor=actor, document=document, action="submit", transition="submit", comment=comment
+        )
+        DocumentVersion.objects.create(
+            document=document,
+            number=document.version,
+            title=document.title,
+            body=document.body,
+            snapshot=_snapshot(document),
+            created_by=actor,
+        )
+    return document
+
+
+def withdraw(*, actor, document: Document, reason: str = "") -> Document:
+    return _step(
+        actor=actor, document=document, action="withdraw", transition="withdraw", comment=reason
+    )
+
+
+class Decision:
+    APPROVE = "approve"
+    RETURN = "return"
+    SIGN = "sign"
+
+
+def _return_comment(comment: str) -> str:
+    return _require_text(
+        "comment",
+        comment,
+        _("Trả lại phải kèm ý kiến. / A return needs a comment."),
+    )
+
+
+def review(*, actor, document: Document, decision: str, comment: str = "") -> Document:
+    """Content review (the unit's leader, at ``in_review``) or format check (the clerk, at
+    ``format_check``); either may return the draft with a comment."""
+    if decision not in (Decision.APPROVE, Decision.RETURN):
+        raise InvalidInput({"decision": [_("Chọn approve hoặc return. / Use approve or return.")]})
+    if decision == Decision.RETURN:
+        comment = _return_comment(comment)
+
+    def transition(locked: Document) -> str:
+        if decision == Decision.RETURN:
+            return "send_back"
+        if locked.status == S.FORMAT_CHECK:
+            return "approve_format"
+        if locked.issuer.requires_format_check:
+            return "approve_content"
+        return "approve_content_skip_format"
+
+    return _step(
+        actor=actor,
+        document=document,
+        action="review",
+        transition=transition,
+        comment=comment,
+        data={"decision": decision},
+    )
+
+
+def sign(
+    *, actor, document: Document, decision: str = Decision.SIGN, comment: str = ""
+) -> Document:
+    if decision not in (Decision.SIGN, Decision.RETURN):
+        raise InvalidInput({"decision": [_("Chọn sign hoặc return. / Use sign or return.")]})
+    if decision == Decision.RETURN:
+        comment = _return_comment(comment)
+        return _step(
+            actor=actor,
+            document=document,
+            action="sign",
+            transition="send_back",
+            comment=comment,
+            data={"decision": decision},
+        )
+    return _step(
+        actor=actor,
+        document=document,
+        action="sign",
+        transition="sign",
+        comment=comment,
+        data={"decision": decision},
+        kwargs_for=lambda d: {"signer": actor, "signer_title": position_title(actor, d.issuer_id)},
+    )
+
+
+def register(*, actor, document: Document) -> Document:
+    """Number the signed document in the issuer's outgoing book (Decree 30 Art. 15)."""
+
+    def numbered(locked: Document) -> dict:
+        now = timezone.now()
+        book, number, symbol = numbering.take_outgoing(locked, now)
+        return {"book": book, "number": number, "symbol": symbol, "issued_at": now}
+
+    return _step(
+        actor=actor,
+        document=document,
+        action="register",
+        transition="register",
+        kwargs_for=numbered,
+    )
+
+
+def dispatch(*, actor, document: Document) -> Document:
+    """One receipt per recipient, created in bulk; delivery starts once this commits."""
+
+    def with_recipients(locked: Document) -> dict:
+        if not locked.recipients.exists():
+            raise Conflict(
+                _("Văn bản chưa có nơi nhận. / The document has no recipients."),
+                code="no_recipients",
+            )
+        return {}
+
+    with transaction.atomic():
+        document = _step(
+            actor=actor,
+            document=document,
+            action="dispatch",
+            transition="dispatch",
+            kwargs_for=with_recipients,
+        )
+        # Pending receipts are the outbox: delivery picks them up after commit, and the
+        # sweeper picks up any whose message was lost.
+        Receipt.objects.bulk_create(
+            Receipt(
+                document=document,
+                recipient=r,
+                organization_id=r.organization_id,
+                purpose=r.purpose,
+                urgency=document.urgency,
+            )
+            for r in document.recipients.all()
+        )
+        document_id = document.pk
+        transaction.on_commit(
+            lambda: document_dispatched.send(sender=Document, document_id=document_id)
+        )
+    return document
+
+
+def recall(*, actor, document: Document, reason: str) -> Document:
+    reason = _require_text(
+        "reason", reason, _("Thu hồi phải nêu lý do. / A recall needs a reason.")
+    )
+    with transaction.atomic():
+        document = _step(
+            actor=actor, document=document, action="recall", transition="recall", comment=reason
+        )
+        document_id = document.pk
+        transaction.on_commit(
+            lambda: document_recalled.send(sender=Document, document_id=document_id)
+        )
+    return document

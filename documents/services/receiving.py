@@ -1,0 +1,296 @@
+"""The receiving side: delivery, acknowledgement or refusal, assignment, handling, and
+documents registered from outside the system."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgchart.models import Organization, RoleCode
+from orgchart.selectors import grants_of
+
+from .. import audit, numbering
+from ..errors import Forbidden, InvalidInput
+from ..models import (
+    SETTLED,
+    DocType,
+    DocumentStatus,
+    Receipt,
+    ReceiptStatus,
+    Urgency,
+)
+from ..selectors import authorize
+from ..signals import receipt_changed
+from .core import (
+    _lock_document,
+    _lock_receipt,
+    _require_text,
+    _transition_errors,
+)
+from .drafting import _resolve_issuer
+
+User = get_user_model()
+S, R = DocumentStatus, ReceiptStatus
+
+# ---------------------------------------------------------------------------------------------
+# Receiving
+
+
+def _receipt_step(
+    *,
+    actor,
+    receipt: Receipt,
+    action: str,
+    transition: str,
+    comment: str = "",
+    data: dict | None = None,
+    kwargs_for=None,
+) -> Receipt:
+    with transaction.atomic():
+        receipt = _lock_receipt(receipt)
+        authorization = authorize(actor, action, receipt) if actor is not None else None
+        from_status = receipt.status
+        with _transition_errors():
+            getattr(receipt, transition)(**(kwargs_for(receipt) if kwargs_for else {}))
+            receipt.save()
+        audit.record(
+            actor=actor,
+            action=action,
+            receipt=receipt,
+            from_status=from_status,
+            to_status=receipt.status,
+            comment=comment,
+            data=data,
+            on_behalf_of_id=authorization.on_behalf_of_id if authorization else None,
+        )
+        if receipt.document_id and receipt.is_settled:
+            _settle_document(receipt.document_id)
+        receipt_id, to_status = receipt.pk, receipt.status
+        actor_id = getattr(actor, "pk", None)
+        transaction.on_commit(
+            lambda: receipt_changed.send(
+                sender=Receipt,
+                receipt_id=receipt_id,
+                action=action,
+                to_status=to_status,
+                actor_id=actor_id,
+            )
+        )
+    return receipt
+
+
+def _settle_document(document_id: int) -> None:
+    """Complete the document when its last receipt settles. The document row is locked, so
+    of many receipts settling at once exactly one sees the others done and completes it."""
+    document = _lock_document(document_id)
+    if document.status != S.DISPATCHED:
+        return
+    if document.receipts.exclude(SETTLED).exists():
+        return
+    with _transition_errors():
+        document.complete()
+        document.save()
+    audit.record(
+        actor=None,
+        action="complete",
+        document=document,
+        from_status=S.DISPATCHED,
+        to_status=document.status,
+    )
+
+
+def deliver(*, receipt: Receipt | int, problem: str = "") -> bool:
+    """Mark one receipt as arrived (code 01). Idempotent: a receipt no longer pending is left
+    alone and False is returned, so a task run twice delivers once."""
+    with transaction.atomic():
+        receipt = _lock_receipt(receipt)
+        if receipt.status != R.PENDING:
+            return False
+        if receipt.document_id and receipt.document.status == S.RECALLED:
+            return False
+        _receipt_step(
+            actor=None,
+            receipt=receipt,
+            action="deliver",
+            transition="deliver",
+            kwargs_for=lambda r: {"at": timezone.now()},
+            data={"problem": problem} if problem else None,
+        )
+        if problem:
+            Receipt.objects.filter(pk=receipt.pk).update(delivery_problem=problem[:255])
+    return True
+
+
+def mark_delivery_problem(*, receipt: Receipt | int, problem: str) -> None:
+    """Record why a receipt could not be delivered, for the sender's clerk to see."""
+    pk = receipt.pk if isinstance(receipt, Receipt) else receipt
+    with transaction.atomic():
+        receipt = _lock_receipt(pk)
+        if receipt.delivery_problem == problem[:255]:
+            return
+        Receipt.objects.filter(pk=pk).update(delivery_problem=problem[:255])
+        audit.record(
+            actor=None,
+            action="delivery_problem",
+            receipt=receipt,
+            from_status=receipt.status,
+            to_status=receipt.status,
+            comment=problem,
+        )
+
+
+def acknowledge(*, actor, receipt: Receipt) -> Receipt:
+    """The recipient's clerk registers the arrival: the next incoming number (số đến)."""
+
+    def numbered(r: Receipt) -> dict:
+        now = timezone.now()
+        secret = bool(r.document_id and r.document.is_secret)
+        book, number = numbering.take_incoming(
+            organization_id=r.organization_id, secret=secret, at=now
+        )
+        return {"book": book, "number": number, "at": now}
+
+    return _receipt_step(
+        actor=actor,
+        receipt=receipt,
+        action="acknowledge",
+        transition="acknowledge",
+        kwargs_for=numbered,
+    )
+
+
+def refuse(*, actor, receipt: Receipt, reason: str) -> Receipt:
+    reason = _require_text(
+        "reason", reason, _("Từ chối phải nêu lý do. / A refusal needs a reason.")
+    )
+    return _receipt_step(
+        actor=actor,
+        receipt=receipt,
+        action="refuse",
+        transition="refuse",
+        comment=reason,
+        kwargs_for=lambda r: {"reason": reason},
+    )
+
+
+def assign(*, actor, receipt: Receipt, assignee, deadline: datetime.date | None = None) -> Receipt:
+    """The recipient's leader names a handler from the same organisation, with a deadline."""
+    from orgchart.models import Membership
+
+    if assignee is None:
+        raise InvalidInput({"assignee": [_("Chọn người xử lý. / Choose a handler.")]})
+    if not isinstance(assignee, User):
+        assignee = User.objects.filter(username=str(assignee), is_active=True).first()
+        if assignee is None:
+            raise InvalidInput({"assignee": [_("Không có người dùng này. / Unknown user.")]})
+    if deadline is not None and deadline < timezone.localdate():
+        raise InvalidInput({"deadline": [_("Hạn xử lý đã qua. / The deadline is in the past.")]})
+
+    def checked(r: Receipt) -> dict:
+        if (
+            not Membership.objects.active()
+            .filter(user=assignee, organization_id=r.organization_id)
+            .exists()
+        ):
+            raise InvalidInput(
+                {
+                    "assignee": [
+                        _(
+                            "Người xử lý phải thuộc cơ quan nhận. / The handler must belong "
+                            "to the receiving organisation."
+                        )
+                    ]
+                }
+            )
+        return {"assignee": assignee, "deadline": deadline}
+
+    return _receipt_step(
+        actor=actor,
+        receipt=receipt,
+        action="assign",
+        transition="assign",
+        data={
+            "assignee": assignee.username,
+            "deadline": deadline.isoformat() if deadline else None,
+        },
+        kwargs_for=checked,
+    )
+
+
+def start_handling(*, actor, receipt: Receipt) -> Receipt:
+    return _receipt_step(actor=actor, receipt=receipt, action="start", transition="start")
+
+
+def complete(*, actor, receipt: Receipt, report: str) -> Receipt:
+    report = _require_text(
+        "report", report, _("Cần nêu kết quả xử lý. / A completion needs a report.")
+    )
+    return _receipt_step(
+        actor=actor,
+        receipt=receipt,
+        action="complete",
+        transition="complete",
+        comment=report,
+        kwargs_for=lambda r: {"report": report},
+    )
+
+
+def register_incoming(
+    *,
+    actor,
+    organization: Organization | str,
+    sender_name: str,
+    sender_symbol: str,
+    sender_date: datetime.date | None,
+    title: str,
+    doc_type: str = "",
+    urgency: str = Urgency.NORMAL,
+    secret: bool = False,
+) -> Receipt:
+    """Register a document that arrived from outside the system (paper, e-mail, the national
+    exchange): it gets the next số đến like any other arrival."""
+    organization = _resolve_issuer(organization)
+    grants = grants_of(actor)
+    if not grants.has(organization.pk, RoleCode.CLERK):
+        raise Forbidden()
+    errors: dict[str, list[str]] = {}
+    for field, value in (("sender_name", sender_name), ("title", title)):
+        if not (value or "").strip():
+            errors.setdefault(field, []).append(_("Không được để trống. / Required."))
+    if doc_type and doc_type not in DocType.values:
+        errors.setdefault("doc_type", []).append(_("Loại văn bản không hợp lệ. / Unknown type."))
+    if urgency not in Urgency.values:
+        errors.setdefault("urgency", []).append(_("Độ khẩn không hợp lệ. / Unknown urgency."))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        now = timezone.now()
+        receipt = Receipt(
+            organization=organization,
+            status=R.DELIVERED,
+            delivered_at=now,
+            urgency=urgency,
+            sender_name=sender_name.strip(),
+            sender_symbol=sender_symbol.strip(),
+            sender_date=sender_date,
+            sender_title=title.strip(),
+            sender_doc_type=doc_type,
+        )
+        book, number = numbering.take_incoming(
+            organization_id=organization.pk, secret=secret, at=now
+        )
+        receipt.acknowledge(book=book, number=number, at=now)
+        receipt.save()
+        audit.record(
+            actor=actor,
+            action="register_incoming",
+            receipt=receipt,
+            to_status=receipt.status,
+            data={"incoming_number": number, "sender_symbol": receipt.sender_symbol},
+            on_behalf_of_id=grants.principal_for(organization.pk, RoleCode.CLERK),
+        )
+    return receipt
