@@ -14,7 +14,10 @@ creates a throwaway database beside it the way the test runner does (a temporary
 or a ``<name>_bench_<pid>`` PostgreSQL database), migrates it, loads the demo, and drops it
 at the end. See bench/README.md.
 
-    python bench/lifecycle.py [--n 200] [--recipients 20]
+With ``--floor`` the same lifecycles then run again as hand-written SQL (bench/floor.py) that
+writes the same domain rows without the flows, and the two are compared.
+
+    python bench/lifecycle.py [--n 200] [--recipients 20] [--floor]
 """
 
 from __future__ import annotations
@@ -39,12 +42,27 @@ RECEIPT_INSERT = 'INSERT INTO "documents_receipt"'
 DISPATCH = "dispatch (transaction)"
 DELIVERY = "deliver (on commit)"
 
+#: What every benchmark document is drafted with, through the services and in the floor.
+DRAFT = {
+    "issuer": "mttq-samson",
+    "doc_type": "KH",
+    "body": "Nội dung kế hoạch.",
+    "authority_prefix": "TM",
+    "collective_name": "BAN THƯỜNG TRỰC",
+    "signer_title": "PHÓ CHỦ TỊCH",
+}
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="lifecycles to run (default 200)")
     parser.add_argument(
         "--recipients", type=int, default=20, help="recipients per document (default 20, max 22)"
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="then run the same lifecycles as raw SQL (bench/floor.py) and compare",
     )
     args = parser.parse_args(argv)
     if args.n < 1:
@@ -150,14 +168,9 @@ def lifecycle(index: int, recipients: list[dict], people: dict, meter: QueryMete
     with meter.step("create"):
         document = services.create_draft(
             actor=people["soanthao"],
-            issuer="mttq-samson",
-            doc_type="KH",
             title=f"Kế hoạch đo hiệu năng số {index + 1}",
-            body="Nội dung kế hoạch.",
-            authority_prefix="TM",
-            collective_name="BAN THƯỜNG TRỰC",
-            signer_title="PHÓ CHỦ TỊCH",
             recipients=recipients,
+            **DRAFT,
         )
     for _state, username, action in OUTGOING_PATH:
         actor = people[username]
@@ -192,7 +205,7 @@ def lifecycle(index: int, recipients: list[dict], people: dict, meter: QueryMete
     return document.pk
 
 
-def run(n: int, recipient_count: int) -> None:
+def run(n: int, recipient_count: int, *, floor: bool = False) -> None:
     import django
     from django.conf import settings
 
@@ -215,35 +228,47 @@ def run(n: int, recipient_count: int) -> None:
         # Production runs without DEBUG; its per-query logging is not what is measured.
         settings.DEBUG = False
         meter = QueryMeter()
-        ids = []
-        with connection.execute_wrapper(meter):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            block = started
-            every = max(1, n // 10)
-            for index in range(n):
-                ids.append(lifecycle(index, recipients, people, meter))
-                if (index + 1) % every == 0 and index + 1 < n:
-                    # Progress, and whether a lifecycle slows down as the tables grow.
-                    now = time.perf_counter()
-                    print(
-                        f"  {index + 1:>6} done, last {every}: {every / (now - block):.2f} docs/s",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-                    block = now
-            elapsed = time.perf_counter() - started
-            cpu = time.process_time() - cpu_started
-        report(n, recipients, ids, elapsed, cpu, meter, connection, name)
+        ids, elapsed, cpu = measure(n, lambda i: lifecycle(i, recipients, people, meter), meter)
+        label = "service layer" if floor else ""
+        service = report(label, n, recipients, ids, elapsed, cpu, meter, connection, name)
+        if floor:
+            run_floor(n, recipients, people, ids, service, connection, name)
 
 
-def report(n, recipients, ids, elapsed, cpu, meter: QueryMeter, connection, name) -> None:
+def measure(n: int, one, meter: QueryMeter) -> tuple[list[int], float, float]:
+    """Run ``one(index)`` n times with every statement counted; the ids, wall and CPU time."""
+    from django.db import connection
+
+    ids = []
+    with connection.execute_wrapper(meter):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        block = started
+        every = max(1, n // 10)
+        for index in range(n):
+            ids.append(one(index))
+            if (index + 1) % every == 0 and index + 1 < n:
+                # Progress, and whether a lifecycle slows down as the tables grow.
+                now = time.perf_counter()
+                print(
+                    f"  {index + 1:>6} done, last {every}: {every / (now - block):.2f} docs/s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                block = now
+        elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
+    return ids, elapsed, cpu
+
+
+def report(label, n, recipients, ids, elapsed, cpu, meter: QueryMeter, connection, name) -> dict:
+    """Print the figures of one run (``label`` names it when two are compared); return them."""
     from django.db.models import F
 
     from documents.models import AuditEvent, Document, DocumentStatus
 
     completed = Document.objects.filter(pk__in=ids, status=DocumentStatus.COMPLETED).count()
     if completed != n:
-        raise SystemExit(f"only {completed} of {n} documents completed")
+        raise SystemExit(f"{label or 'lifecycle'}: only {completed} of {n} documents completed")
     # A transition is a state change recorded in the audit trail (documents and receipts).
     transitions = (
         AuditEvent.objects.filter(document_id__in=ids)
@@ -256,9 +281,10 @@ def report(n, recipients, ids, elapsed, cpu, meter: QueryMeter, connection, name
     executing = sum(1 for r in recipients if r["purpose"] in ("execute", "coordinate"))
     cpus = os.cpu_count()
     print(
-        f"Lifecycle benchmark: {n} documents × {len(recipients)} recipients "
-        f"({executing} must act), {connection.vendor} {connection.Database.__name__} "
-        f"({name})\nPython {platform.python_version()}, {cpus} CPUs, {platform.machine()}"
+        f"Lifecycle benchmark{f' ({label})' if label else ''}: {n} documents × "
+        f"{len(recipients)} recipients ({executing} must act), {connection.vendor} "
+        f"{connection.Database.__name__} ({name})\n"
+        f"Python {platform.python_version()}, {cpus} CPUs, {platform.machine()}"
     )
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"  elapsed                   {elapsed:10.1f} s   (load average at the end: {load})")
@@ -275,6 +301,9 @@ def report(n, recipients, ids, elapsed, cpu, meter: QueryMeter, connection, name
         f"  dispatch transaction      {meter.queries[dispatch] / n:10.1f} queries, "
         f"{meter.receipt_inserts[dispatch] / n:.0f} receipt INSERT for {len(recipients)} receipts"
     )
+    per_receipt = meter.queries[DELIVERY] / n / len(recipients)
+    if label:  # in the comparison only, so that the plain run prints what it always has
+        print(f"  delivery per receipt      {per_receipt:10.1f} queries")
     print("\n  step                      calls/lifecycle  queries/call   ms/call")
     # In the order of the life; delivery (charged apart) comes after its dispatch.
     order = list(meter.calls)
@@ -287,12 +316,90 @@ def report(n, recipients, ids, elapsed, cpu, meter: QueryMeter, connection, name
             f"{1000 * meter.seconds[step] / calls:>10.2f}"
         )
     if meter.receipt_inserts[dispatch] != n:
-        raise SystemExit("dispatch did not create its receipts in one INSERT")
+        raise SystemExit(
+            f"{label or 'lifecycle'}: dispatch did not create its receipts in one INSERT"
+        )
+    return {
+        "elapsed": elapsed,
+        "cpu": cpu,
+        "documents/s": n / elapsed,
+        "transitions/s": transitions / elapsed,
+        "transitions": transitions / n,
+        "statements": total_queries / n,
+        "delivery per receipt": per_receipt,
+        "meter": meter,
+    }
+
+
+def run_floor(n, recipients, people, service_ids, service: dict, connection, name) -> None:
+    """The same lifecycles in hand-written SQL; proven valid, then compared to the services."""
+    import floor as sql
+
+    from documents import audit
+
+    meter = QueryMeter()
+    floor = sql.Floor(DRAFT, recipients, people, meter, steps=(DISPATCH, DELIVERY))
+    print()
+    ids, elapsed, cpu = measure(n, floor.lifecycle, meter)
+    figures = report("floor: raw SQL", n, recipients, ids, elapsed, cpu, meter, connection, name)
+
+    # Proof that the floor wrote valid rows, and the service layer's rows.
+    breaks = list(audit.verify())
+    if breaks:
+        raise SystemExit("audit trail broken: " + "; ".join(str(b) for b in breaks[:5]))
+    acting = sum(1 for r in recipients if r["purpose"] in ("execute", "coordinate"))
+    per_lifecycle = 7 + 2 * len(recipients) + 2 * acting
+    if floor.transactions != n * per_lifecycle:
+        raise SystemExit(f"floor: {floor.transactions / n:.1f} transactions per lifecycle")
+    expected = sql.shape(service_ids[0])
+    different = [pk for pk in ids if sql.shape(pk) != expected]
+    if different:
+        raise SystemExit(f"floor documents {different[:5]} differ from the service layer's rows")
+    print(
+        f"\nProof: audit.verify() finds no break; all {n} floor documents completed, "
+        f"{per_lifecycle} transactions each, rows like the service layer's "
+        f"({len(ids)} compared)."
+    )
+    compare(n, len(recipients), service, figures)
+
+
+def compare(n: int, recipients: int, service: dict, floor: dict) -> None:
+    print(f"\nService layer against the floor ({n} lifecycles each, {recipients} recipients)")
+    print(f"  {'':<30}{'service layer':>14}{'floor':>10}")
+    rows = [
+        ("elapsed (s)", "elapsed", ".1f"),
+        ("CPU of this process (s)", "cpu", ".1f"),
+        ("documents/s", "documents/s", ".2f"),
+        ("transitions/s", "transitions/s", ".1f"),
+        ("statements per lifecycle", "statements", ".1f"),
+        ("delivery statements per receipt", "delivery per receipt", ".1f"),
+    ]
+    for title, key, fmt in rows:
+        print(f"  {title:<30}{service[key]:>14{fmt}}{floor[key]:>10{fmt}}")
+    share = 100 * service["documents/s"] / floor["documents/s"]
+    times = service["statements"] / floor["statements"]
+    print(f"  service throughput as % of the floor's        {share:8.1f} %")
+    print(f"  service statements ÷ floor statements         {times:8.1f}")
+    print(f"  delivery statements per receipt (service)     {service['delivery per receipt']:8.1f}")
+    print(f"\n  {'step':<26}{'statements per call':>22}{'ms per call':>20}")
+    print(f"  {'':<26}{'service':>12}{'floor':>10}{'service':>12}{'floor':>8}")
+    smeter, fmeter = service["meter"], floor["meter"]
+    order = list(smeter.calls)
+    order.remove(DISPATCH)
+    order.insert(order.index(DELIVERY), DISPATCH)
+    for step in order:
+        s_calls, f_calls = smeter.calls[step], fmeter.calls[step] or 1
+        print(
+            f"  {step:<26}{smeter.queries[step] / s_calls:>12.1f}"
+            f"{fmeter.queries[step] / f_calls:>10.1f}"
+            f"{1000 * smeter.seconds[step] / s_calls:>12.2f}"
+            f"{1000 * fmeter.seconds[step] / f_calls:>8.2f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    run(args.n, args.recipients)
+    run(args.n, args.recipients, floor=args.floor)
 
 
 if __name__ == "__main__":
