@@ -99,6 +99,17 @@ def record(
     return event
 
 
+def latest_actor(artifact: Document | Receipt):
+    """Who took the step that led the artifact into its current state (None: the system)."""
+    events = AuditEvent.objects.filter(to_status=artifact.status).select_related("actor")
+    if isinstance(artifact, Document):
+        events = events.filter(document=artifact, receipt__isnull=True)
+    else:
+        events = events.filter(receipt=artifact)
+    event = events.order_by("-seq").first()
+    return event.actor if event is not None else None
+
+
 def _jsonable(data: dict) -> dict:
     # Round-trip so that what is hashed is exactly what the JSON column gives back.
     return json.loads(json.dumps(data, ensure_ascii=False, default=str))

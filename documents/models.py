@@ -19,6 +19,15 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from orgchart.models import Organization, OrganizationKind
 
+from .lifecycle import (
+    ACTION_PURPOSES,
+    DOCUMENT,
+    RECEIPT,
+    DocumentStatus,
+    Purpose,
+    ReceiptStatus,
+)
+
 
 class DocType(models.TextChoices):
     """Decree 30/2020/NĐ-CP, Appendix III: abbreviations of document types. A công văn has no
@@ -75,32 +84,6 @@ class AuthorityPrefix(models.TextChoices):
     TL = "TL", _("TL. (thừa lệnh)")
     TUQ = "TUQ", _("TUQ. (thừa ủy quyền)")
     Q = "Q", _("Q. (quyền)")
-
-
-class Purpose(models.TextChoices):
-    REPORT = "report", _("Để báo cáo (b/c)")
-    EXECUTE = "execute", _("Để thực hiện (t/h)")
-    COORDINATE = "coordinate", _("Để phối hợp (p/h)")
-    INFORM = "inform", _("Để biết")
-
-
-#: Purposes whose recipients must handle the document and report back; the others stop at
-#: acknowledgement.
-ACTION_PURPOSES = (Purpose.EXECUTE, Purpose.COORDINATE)
-
-
-class DocumentStatus(models.TextChoices):
-    DRAFT = "draft", _("Dự thảo")
-    IN_REVIEW = "in_review", _("Chờ duyệt nội dung")
-    FORMAT_CHECK = "format_check", _("Chờ kiểm tra thể thức")
-    RETURNED = "returned", _("Bị trả lại")
-    AWAITING_SIGNATURE = "awaiting_signature", _("Chờ ký")
-    SIGNED = "signed", _("Đã ký")
-    ISSUED = "issued", _("Đã ban hành")
-    DISPATCHED = "dispatched", _("Đã phát hành")
-    COMPLETED = "completed", _("Hoàn thành")
-    WITHDRAWN = "withdrawn", _("Đã hủy")
-    RECALLED = "recalled", _("Đã thu hồi")
 
 
 S = DocumentStatus
@@ -248,51 +231,49 @@ class Document(ConcurrentTransitionMixin, models.Model):
         return fold(f"{type_name} {self.title} {self.symbol}")
 
     # Transitions. They only move the state; who may call them is decided in services.
-    @transition(field=status, source=[S.DRAFT, S.RETURNED], target=S.IN_REVIEW)
+    @transition(field=status, **DOCUMENT.fsm("submit"))
     def submit(self) -> None:
         self.version += 1
 
-    @transition(field=status, source=[S.DRAFT, S.RETURNED], target=S.WITHDRAWN)
+    @transition(field=status, **DOCUMENT.fsm("withdraw"))
     def withdraw(self) -> None:
         pass
 
-    @transition(field=status, source=S.IN_REVIEW, target=S.FORMAT_CHECK)
+    @transition(field=status, **DOCUMENT.fsm("approve_content"))
     def approve_content(self) -> None:
         pass
 
-    @transition(field=status, source=S.IN_REVIEW, target=S.AWAITING_SIGNATURE)
+    @transition(field=status, **DOCUMENT.fsm("approve_content_skip_format"))
     def approve_content_skip_format(self) -> None:
         pass
 
-    @transition(field=status, source=S.FORMAT_CHECK, target=S.AWAITING_SIGNATURE)
+    @transition(field=status, **DOCUMENT.fsm("approve_format"))
     def approve_format(self) -> None:
         pass
 
-    @transition(
-        field=status, source=[S.IN_REVIEW, S.FORMAT_CHECK, S.AWAITING_SIGNATURE], target=S.RETURNED
-    )
+    @transition(field=status, **DOCUMENT.fsm("send_back"))
     def send_back(self) -> None:
         pass
 
-    @transition(field=status, source=S.AWAITING_SIGNATURE, target=S.SIGNED)
+    @transition(field=status, **DOCUMENT.fsm("sign"))
     def sign(self, *, signer, signer_title: str) -> None:
         self.signer = signer
         if signer_title:
             self.signer_title = signer_title
 
-    @transition(field=status, source=S.SIGNED, target=S.ISSUED)
+    @transition(field=status, **DOCUMENT.fsm("register"))
     def register(self, *, book: RegisterBook, number: int, symbol: str, issued_at) -> None:
         self.book, self.number, self.symbol, self.issued_at = book, number, symbol, issued_at
 
-    @transition(field=status, source=S.ISSUED, target=S.DISPATCHED)
+    @transition(field=status, **DOCUMENT.fsm("dispatch"))
     def dispatch(self) -> None:
         pass
 
-    @transition(field=status, source=S.DISPATCHED, target=S.COMPLETED)
+    @transition(field=status, **DOCUMENT.fsm("complete"))
     def complete(self) -> None:
         pass
 
-    @transition(field=status, source=[S.DISPATCHED, S.COMPLETED], target=S.RECALLED)
+    @transition(field=status, **DOCUMENT.fsm("recall"))
     def recall(self) -> None:
         pass
 
@@ -382,16 +363,6 @@ class Recipient(models.Model):
     @property
     def display_name(self) -> str:
         return self.organization.name if self.organization_id else self.name
-
-
-class ReceiptStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ chuyển")
-    DELIVERED = "delivered", _("Đã đến")
-    REFUSED = "refused", _("Từ chối tiếp nhận")
-    ACKNOWLEDGED = "acknowledged", _("Đã tiếp nhận")
-    ASSIGNED = "assigned", _("Phân công")
-    IN_PROGRESS = "in_progress", _("Đang xử lý")
-    COMPLETED = "completed", _("Hoàn thành")
 
 
 R = ReceiptStatus
@@ -506,28 +477,28 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
     def must_act(self) -> bool:
         return self.purpose in ACTION_PURPOSES
 
-    @transition(field=status, source=R.PENDING, target=R.DELIVERED)
+    @transition(field=status, **RECEIPT.fsm("deliver"))
     def deliver(self, *, at) -> None:
         self.delivered_at = at
         self.delivery_problem = ""
 
-    @transition(field=status, source=R.DELIVERED, target=R.REFUSED)
+    @transition(field=status, **RECEIPT.fsm("refuse"))
     def refuse(self, *, reason: str) -> None:
         self.reason = reason
 
-    @transition(field=status, source=R.DELIVERED, target=R.ACKNOWLEDGED)
+    @transition(field=status, **RECEIPT.fsm("acknowledge"))
     def acknowledge(self, *, book: RegisterBook, number: int, at) -> None:
         self.book, self.incoming_number, self.received_at = book, number, at
 
-    @transition(field=status, source=R.ACKNOWLEDGED, target=R.ASSIGNED)
+    @transition(field=status, **RECEIPT.fsm("assign"))
     def assign(self, *, assignee, deadline) -> None:
         self.assignee, self.deadline = assignee, deadline
 
-    @transition(field=status, source=R.ASSIGNED, target=R.IN_PROGRESS)
+    @transition(field=status, **RECEIPT.fsm("start"))
     def start(self) -> None:
         pass
 
-    @transition(field=status, source=[R.ASSIGNED, R.IN_PROGRESS], target=R.COMPLETED)
+    @transition(field=status, **RECEIPT.fsm("complete"))
     def complete(self, *, report: str) -> None:
         self.report = report
 

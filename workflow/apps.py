@@ -7,4 +7,6 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Luồng xử lý")
 
     def ready(self) -> None:
-        from . import flow_receivers, receivers  # noqa: F401  (connect to the documents signals)
+        # Connect to the documents signals: the task bookkeeping inside every step, delivery
+        # after a dispatch commits.
+        from . import bookkeeping, receivers  # noqa: F401

@@ -1,6 +1,6 @@
-"""Small node subclasses the open-source viewflow lacks: a human task whose completion is a
-documents service call, queued by org-chart role and organisation, and closable when the step
-was taken elsewhere (the API, another screen)."""
+"""The human node the open-source viewflow lacks: a task whose screen is one documents service
+call, and whose rights come from documents.lifecycle instead of viewflow's own owner and
+permission fields (those only record whom the bookkeeping offered the task to)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,11 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils.timezone import now
 from django.utils.translation import gettext as _
-from viewflow.utils import is_owner
-from viewflow.workflow import STATUS, Activation, flow
-from viewflow.workflow.nodes.view import ViewActivation
-from viewflow.workflow.signals import task_finished
+from viewflow.workflow import STATUS, flow
 
-from .middleware import grant_keys, role_permission
+from documents.lifecycle import Lifecycle
+from documents.selectors import can
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -28,67 +25,41 @@ class TaskGone(Exception):
     """The task was taken or finished by someone else meanwhile."""
 
 
-class ServiceActivation(ViewActivation):
-    @Activation.status.transition(source=list(OPEN), target=STATUS.DONE)
-    def complete_elsewhere(self, user=None):
-        """The step this task stands for was taken through another door; record who took it
-        so it lands in their archive, and move on."""
-        if user is not None:
-            self.task.owner = user
-        self.task.finished = now()
-        self.task.save()
-        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
-
-
-def _user_grant_keys(user) -> frozenset[str]:
-    keys = getattr(user, "_viewflow_per_object_perm_cache", None)
-    if keys is None:
-        from orgchart.selectors import grants_of
-
-        keys = grant_keys(grants_of(user))
-    return keys
-
-
 class ServiceView(flow.View):
-    """A human step. ``.Queue(role, organization)`` offers it to everyone holding ``role`` in
-    the organisation computed for this very task (not just the process: pitfall 5);
-    ``.Assign(callable)`` gives it to one person when that person is known."""
+    """One task kind of the lifecycle. Who may open and complete it is whoever the lifecycle
+    lets take its action on the artifact now; a queued task may also be picked up ("Nhận
+    việc") by one of them, which tells colleagues it is being handled."""
 
-    activation_class = ServiceActivation
+    # Cancelling, undoing or reviving a task by hand would change the bookkeeping without a
+    # step: not offered.
+    cancel_view_class = None
+    undo_view_class = None
+    revive_view_class = None
 
-    def __init__(self, view, **kwargs):
-        super().__init__(view, **kwargs)
-        self._queue_role = None
-        self._queue_org = None
+    def __init__(self, lifecycle: Lifecycle, kind: str, **kwargs):
+        from .views.tasks import TaskView
 
-    def Queue(self, role: str, organization):  # noqa: N802  (viewflow's fluent style)
-        self._queue_role = role
-        self._queue_org = organization
-        self._owner_permission = role_permission(role)
-        self._owner_permission_obj = organization
-        return self
+        super().__init__(TaskView.as_view(step=kind), **kwargs)
+        self.lifecycle = lifecycle
+        self.kind = kind
 
-    def calc_owner(self, activation):
-        owner = self._owner
-        if callable(owner):
-            return owner(activation)
-        return None
+    @property
+    def action(self) -> str:
+        return self.lifecycle.tasks()[self.kind].action
 
-    def calc_owner_permission_obj(self, activation):
-        if self._queue_org is not None:
-            return self._queue_org(activation)
-        return None
+    def may_take(self, user, task) -> bool:
+        return can(user, self.action, task.process.artifact, getattr(user, "_grants", None))
 
     def can_assign(self, user, task):
-        if task.owner_id or user is None or not user.is_authenticated:
+        if task.owner_id or not task.owner_permission:
             return False
-        if not task.owner_permission:
-            return False
-        key = f"{task.owner_permission}_{task.owner_permission_obj_pk}"
-        return key in _user_grant_keys(user)
+        return user is not None and user.is_authenticated and self.may_take(user, task)
+
+    def can_unassign(self, user, task):
+        return task.owner_id is not None and task.owner_id == getattr(user, "pk", None)
 
     def can_execute(self, user, task):
-        return task.owner_id is not None and is_owner(task.owner, user)
+        return user is not None and user.is_authenticated and self.may_take(user, task)
 
     def can_view(self, user, task):
         if not self.flow_class.instance.has_view_permission(user, task.process.coerced):
@@ -112,19 +83,11 @@ class ServiceView(flow.View):
         )
 
 
-def claim(request) -> None:
-    """Take the task of ``request.activation`` for the requesting user and start it: a queued
-    task becomes theirs. Called by the task view inside the locked transaction."""
-    activation = request.activation
-    if activation.task.status == STATUS.NEW:
-        activation.assign(request.user)
-    activation.start(request)
-
-
-def guarded_task_view(flow_task, origin_view, claim_only: bool = False):
-    """Run a task view under the process lock. A task offered to a queue is claimed by the
-    first person who acts on it; whoever comes second finds it gone and gets a message, not
-    an error page."""
+def guarded_task_view(flow_task: ServiceView, origin_view, claim_only: bool = False):
+    """A task screen: 404 unless the document is visible; a message, not an error page, when
+    the task was finished meanwhile; 403 for someone who may not take it. A POST runs in one
+    transaction; the service it calls locks the document and, through the bookkeeping, the
+    process, in that order, like every other step."""
 
     def view(request, *args, **kwargs):
         process_pk, task_pk = kwargs["process_pk"], kwargs["task_pk"]
@@ -139,27 +102,25 @@ def guarded_task_view(flow_task, origin_view, claim_only: bool = False):
             if task is None or task.flow_task != flow_task:
                 raise Http404
             flow_task.can_view(request.user, task)
+            if task.status not in OPEN:
+                raise TaskGone
+            if not flow_task.can_execute(request.user, task):
+                if task.owner_id and task.owner_id != request.user.pk:
+                    raise TaskGone
+                raise PermissionDenied
             activation = flow_task.activation_class(task)
             request.activation = activation
-            if task.status == STATUS.NEW:
-                if not flow_task.can_assign(request.user, task):
-                    raise PermissionDenied
-                if claim_only and request.method == "POST":
-                    activation.assign(request.user)
+            if claim_only:
+                if request.method == "POST" and flow_task.can_assign(request.user, task):
+                    with flow_task.flow_class.lock(process_pk):
+                        activation.assign(request.user)
                     messages.success(request, _("Bạn đã nhận việc này."))
-                    return redirect(flow_task.reverse("execute", args=[process_pk, task_pk]))
-            elif task.status == STATUS.ASSIGNED:
-                if not flow_task.can_execute(request.user, task):
-                    raise TaskGone
-                if claim_only:
-                    return redirect(flow_task.reverse("execute", args=[process_pk, task_pk]))
-            else:
-                raise TaskGone
+                return redirect(flow_task.reverse("execute", args=[process_pk, task_pk]))
             return origin_view(request, *args, **kwargs)
 
         try:
             if request.method == "POST":
-                with flow_task.flow_class.lock(process_pk), transaction.atomic():
+                with transaction.atomic():
                     return call()
             return call()
         except TaskGone:

@@ -194,7 +194,7 @@ def deliver_one(receipt_id: int) -> bool:
     """Deliver one receipt if it is still pending; True when this call delivered it.
 
     Internal recipients get the document in the system (code 01, which starts their
-    IncomingFlow through ``receipt_changed``) and their clerks an in-app notification and an
+    IncomingFlow in the same transaction) and their clerks an in-app notification and an
     e-mail; outside recipients get an e-mail. Delivery and notification commit together, so
     there is never one without the other.
     """
@@ -293,13 +293,14 @@ def notify_recall(document_id: int) -> int:
 
 
 @shared_task(**RETRYING)
-def fire_flow_timers() -> int:
-    """viewflow's timers and conditional catches live in the database and fire only when
-    asked; beat asks every minute. Each task is re-checked under its flow lock, so two runs
-    at once fire it once."""
-    from viewflow.workflow.timers import fire_due_conditions, fire_due_timers
+def reconcile_flows(limit: int = 500) -> int:
+    """Bring drifted processes back in line with their documents' and receipts' states."""
+    from .bookkeeping import reconcile
 
-    return fire_due_timers() + fire_due_conditions()
+    fixed = reconcile(limit=limit)
+    if fixed:
+        log.warning("reconciled %d processes that had drifted from their states", fixed)
+    return fixed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ and task lists, process detail) are narrowed to what documents.selectors lets th
 from __future__ import annotations
 
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
@@ -16,18 +16,9 @@ from viewflow.workflow.flow.views import (
     DetailProcessView,
 )
 
-from documents.models import Document
-
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
-from .views import common, documents, lists
-
-
-def document_url(artifact) -> str:
-    document = artifact if isinstance(artifact, Document) else artifact.document
-    if document is None:
-        return reverse("incoming:index")
-    return reverse("outgoing:detail", args=[document.pk])
+from .views import documents, inbox, lists
 
 
 class VisibleProcessListView(DashboardProcessListView):
@@ -54,8 +45,8 @@ class VisibleProcessListView(DashboardProcessListView):
             super()
             .get_queryset()
             .filter(
-                pk__in=common.human_tasks()
-                .filter(common.visible_task_q(self.request.user, grants))
+                pk__in=inbox.human_tasks()
+                .filter(inbox.visible_task_q(self.request.user, grants))
                 .values("process_id")
             )
             .order_by("-created")
@@ -72,7 +63,7 @@ class VisibleTaskListView(DashboardTaskListView):
 
     def get_queryset(self):
         grants = request_grants(self.request)
-        return super().get_queryset().filter(common.visible_task_q(self.request.user, grants))
+        return super().get_queryset().filter(inbox.visible_task_q(self.request.user, grants))
 
 
 class VisibleProcessDetailView(DetailProcessView):
@@ -120,8 +111,8 @@ class InboxApp(SignedInMixin, WorkflowAppViewset):
         # The menu badges: two COUNTs, whatever the number of tasks or guardian rows.
         grants = request_grants(request)
         return {
-            "user_inbox": common.inbox_tasks(request.user, grants),
-            "user_queue": common.queue_tasks(request.user, grants),
+            "user_inbox": inbox.open_rows(request.user, grants),
+            "user_queue": inbox.open_rows(request.user, grants, queued=True),
         }
 
 

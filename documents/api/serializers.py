@@ -236,6 +236,13 @@ class SignSerializer(serializers.Serializer):
     )
 
 
+class HandOverSerializer(serializers.Serializer):
+    signer = serializers.CharField(
+        max_length=150, help_text="username of another signer of the issuing organisation"
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 

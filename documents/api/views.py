@@ -289,6 +289,17 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
         data = self.valid(s.SignSerializer)
         return self.fresh(services.sign(actor=request.user, document=document, **data))
 
+    @_action_schema(
+        s.HandOverSerializer,
+        "Hand a document awaiting signature to another signer (the designated signer or the "
+        "drafter); the signature block names the new signer",
+    )
+    @action(detail=True, methods=["post"], url_path="hand_over", url_name="hand-over")
+    def hand_over(self, request, pk=None):
+        document = self.acting_on("hand_over")
+        data = self.valid(s.HandOverSerializer)
+        return self.fresh(services.hand_over(actor=request.user, document=document, **data))
+
     @_action_schema(None, "Register: number and symbol (clerk of the issuer)")
     @action(detail=True, methods=["post"])
     def register(self, request, pk=None):

@@ -7,7 +7,17 @@ else sets a state or writes an audit row. One module per stage of the lifecycle.
 """
 
 from .drafting import RecipientInput, add_attachment, create_draft, edit_draft
-from .outgoing import Decision, dispatch, recall, register, review, sign, submit, withdraw
+from .outgoing import (
+    Decision,
+    dispatch,
+    hand_over,
+    recall,
+    register,
+    review,
+    sign,
+    submit,
+    withdraw,
+)
 from .receiving import (
     acknowledge,
     assign,
@@ -30,6 +40,7 @@ __all__ = [
     "deliver",
     "dispatch",
     "edit_draft",
+    "hand_over",
     "mark_delivery_problem",
     "recall",
     "refuse",

@@ -3,7 +3,7 @@ shape (lock, authorise, transition, audit) and the word to the flows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
@@ -19,7 +19,7 @@ from ..models import (
     ReceiptStatus,
 )
 from ..selectors import authorize
-from ..signals import document_changed
+from ..signals import stepped
 
 User = get_user_model()
 S, R = DocumentStatus, ReceiptStatus
@@ -56,19 +56,13 @@ def _lock_receipt(receipt: Receipt | int) -> Receipt:
         raise NotFound() from None
 
 
-def _announce(document: Document, action: str, actor) -> None:
-    """Tell the flows about a committed step, whoever took it and through whichever door."""
-    document_id, to_status = document.pk, document.status
-    actor_id = getattr(actor, "pk", None)
-    transaction.on_commit(
-        lambda: document_changed.send(
-            sender=Document,
-            document_id=document_id,
-            action=action,
-            to_status=to_status,
-            actor_id=actor_id,
+def _announce(artifacts: Sequence[Document] | Sequence[Receipt], action: str, actor) -> None:
+    """Tell the flows about a step, inside its transaction, whoever takes it and through
+    whichever door (a task screen, the API, a Celery task)."""
+    if artifacts:
+        stepped.send(
+            sender=type(artifacts[0]), artifacts=list(artifacts), action=action, actor=actor
         )
-    )
 
 
 def _require_text(field: str, value: str | None, message: str) -> str:
@@ -83,15 +77,17 @@ def _step(
     actor,
     document: Document,
     action: str,
-    transition: str | Callable[[Document], str],
+    transition: str | Callable[[Document], str] | None,
     comment: str = "",
     data: dict | None = None,
     kwargs_for: Callable[[Document], dict] | None = None,
 ) -> Document:
-    """Lock, authorise, transition, audit: the shape every document step shares.
+    """Lock, authorise, transition, audit, tell the flows: the shape every document step
+    shares.
 
     ``transition`` and ``kwargs_for`` may depend on the locked row, so they are computed
-    only after the actor is authorised on the current state.
+    only after the actor is authorised on the current state. Without a transition the step
+    changes the document in place (``kwargs_for`` does it) and keeps its state.
     """
     with transaction.atomic():
         document = _lock_document(document)
@@ -100,7 +96,8 @@ def _step(
         name = transition(document) if callable(transition) else transition
         kwargs = kwargs_for(document) if kwargs_for else {}
         with _transition_errors():
-            getattr(document, name)(**kwargs)
+            if name is not None:
+                getattr(document, name)(**kwargs)
             document.save()
         document.participants.add(actor)
         audit.record(
@@ -113,7 +110,7 @@ def _step(
             data={**(data or {}), **_audit_data(kwargs)},
             on_behalf_of_id=authorization.on_behalf_of_id,
         )
-        _announce(document, action, actor)
+        _announce([document], action, actor)
     return document
 
 

@@ -296,7 +296,7 @@ def create_draft(
             to_status=document.status,
             on_behalf_of_id=grants.principal_for(issuer.pk, RoleCode.DRAFTER),
         )
-        _announce(document, "create", actor)
+        _announce([document], "create", actor)
     return document
 
 

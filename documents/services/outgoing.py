@@ -118,6 +118,53 @@ def sign(
     )
 
 
+def hand_over(*, actor, document: Document, signer, comment: str = "") -> Document:
+    """Give a document awaiting signature to another signer of the issuer (the designated one
+    is away, say): the signature block names the new signer and their title, and the task
+    moves to them. The designated signer or the drafter may do it."""
+    from orgchart.selectors import signers_of
+
+    def handed(locked: Document) -> dict:
+        candidate = signer
+        if not isinstance(candidate, User):
+            candidate = User.objects.filter(username=str(candidate or "")).first()
+        if candidate is None or not signers_of(locked.issuer).filter(pk=candidate.pk).exists():
+            raise InvalidInput(
+                {
+                    "signer": [
+                        _(
+                            "Người ký phải là người có thẩm quyền ký của cơ quan. / The signer "
+                            "must be a signer of the issuer."
+                        )
+                    ]
+                }
+            )
+        if candidate.pk == locked.signer_id:
+            raise InvalidInput(
+                {
+                    "signer": [
+                        _(
+                            "Văn bản đã do người này ký. / This person is already the "
+                            "document's signer."
+                        )
+                    ]
+                }
+            )
+        before = locked.signer.username if locked.signer_id else None
+        locked.signer = candidate
+        locked.signer_title = position_title(candidate, locked.issuer_id) or locked.signer_title
+        return {"from_signer": before, "to_signer": candidate.username}
+
+    return _step(
+        actor=actor,
+        document=document,
+        action="hand_over",
+        transition=None,
+        comment=comment,
+        kwargs_for=handed,
+    )
+
+
 def register(*, actor, document: Document) -> Document:
     """Number the signed document in the issuer's outgoing book (Decree 30 Art. 15)."""
 

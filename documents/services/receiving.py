@@ -19,13 +19,14 @@ from ..models import (
     SETTLED,
     DocType,
     DocumentStatus,
+    Purpose,
     Receipt,
     ReceiptStatus,
     Urgency,
 )
 from ..selectors import authorize
-from ..signals import receipt_changed
 from .core import (
+    _announce,
     _lock_document,
     _lock_receipt,
     _require_text,
@@ -69,17 +70,7 @@ def _receipt_step(
         )
         if receipt.document_id and receipt.is_settled:
             _settle_document(receipt.document_id)
-        receipt_id, to_status = receipt.pk, receipt.status
-        actor_id = getattr(actor, "pk", None)
-        transaction.on_commit(
-            lambda: receipt_changed.send(
-                sender=Receipt,
-                receipt_id=receipt_id,
-                action=action,
-                to_status=to_status,
-                actor_id=actor_id,
-            )
-        )
+        _announce([receipt], action, actor)
     return receipt
 
 
@@ -250,9 +241,12 @@ def register_incoming(
     doc_type: str = "",
     urgency: str = Urgency.NORMAL,
     secret: bool = False,
+    purpose: str = Purpose.EXECUTE,
 ) -> Receipt:
     """Register a document that arrived from outside the system (paper, e-mail, the national
-    exchange): it gets the next số đến like any other arrival."""
+    exchange): it gets the next số đến like any other arrival, and, when it is to be acted on
+    (``execute``/``coordinate``, the default being ``execute``), waits for its leader to assign
+    a handler."""
     organization = _resolve_issuer(organization)
     grants = grants_of(actor)
     if not grants.has(organization.pk, RoleCode.CLERK):
@@ -265,6 +259,11 @@ def register_incoming(
         errors.setdefault("doc_type", []).append(_("Loại văn bản không hợp lệ. / Unknown type."))
     if urgency not in Urgency.values:
         errors.setdefault("urgency", []).append(_("Độ khẩn không hợp lệ. / Unknown urgency."))
+    if purpose not in Purpose.values:
+        errors.setdefault("purpose", []).append(
+            _("Mục đích không hợp lệ: %(value)s. / Unknown purpose: %(value)s.")
+            % {"value": purpose}
+        )
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
@@ -273,6 +272,7 @@ def register_incoming(
             organization=organization,
             status=R.DELIVERED,
             delivered_at=now,
+            purpose=purpose,
             urgency=urgency,
             sender_name=sender_name.strip(),
             sender_symbol=sender_symbol.strip(),
@@ -293,4 +293,5 @@ def register_incoming(
             data={"incoming_number": number, "sender_symbol": receipt.sender_symbol},
             on_behalf_of_id=grants.principal_for(organization.pk, RoleCode.CLERK),
         )
+        _announce([receipt], "register_incoming", actor)
     return receipt

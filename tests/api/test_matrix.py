@@ -54,6 +54,9 @@ DOCUMENT_ACTIONS = {
     "withdraw": ({"drafter"}, {"draft", "returned"}),
     "attach": ({"drafter"}, {"draft", "returned"}),
     "sign": ({"signer"}, {"awaiting_signature"}),
+    # No signer was chosen on the test document: any signer may sign it or hand it to the
+    # other, and so may its drafter.
+    "hand_over": ({"signer", "drafter"}, {"awaiting_signature"}),
     "register": ({"clerk"}, {"signed"}),
     "dispatch": ({"clerk"}, {"issued"}),
     "recall": ({"signer"}, {"dispatched", "completed"}),
@@ -116,6 +119,7 @@ def _request(client, endpoint: str, url: str):
     body = {
         "review": {"decision": "approve"},
         "sign": {"decision": "sign"},
+        "hand_over": {"signer": "pct.huy", "comment": "Đồng chí Chủ tịch đi công tác."},
         "recall": {"reason": "Ban hành nhầm"},
         "withdraw": {"reason": "Không cần nữa"},
     }.get(endpoint, {})

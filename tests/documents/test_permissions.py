@@ -136,6 +136,18 @@ sign_return     cb.bacson     404   404    404    404    404   404    404    403
 sign_return     vt.quangdai   404   404    404    404    404   404    404    404  404  404    404
 sign_return     nobody        404   404    404    404    404   404    404    404  404  404    404
 
+hand_over       soanthao      409   409    409    409    ok    409    409    409  409  409    409
+hand_over       truongban     403   403    403    403    403   403    403    403  403  403    403
+hand_over       vanthu        403   403    403    403    403   403    403    403  403  403    403
+hand_over       pct.huy       409   409    409    409    ok    409    409    409  409  409    409
+hand_over       chutich       409   409    409    409    ok    409    409    409  409  409    409
+hand_over       kiemtra       403   403    403    403    403   403    403    403  403  403    403
+hand_over       vt.bacson     404   404    404    404    404   404    404    403  403  404    403
+hand_over       ld.bacson     404   404    404    404    404   404    404    403  403  404    403
+hand_over       cb.bacson     404   404    404    404    404   404    404    403  403  404    403
+hand_over       vt.quangdai   404   404    404    404    404   404    404    404  404  404    404
+hand_over       nobody        404   404    404    404    404   404    404    404  404  404    404
+
 register        soanthao      403   403    403    403    403   403    403    403  403  403    403
 register        truongban     403   403    403    403    403   403    403    403  403  403    403
 register        vanthu        409   409    409    409    409   ok     409    409  409  409    409
@@ -318,6 +330,16 @@ DOCUMENT_ACTIONS = {
         "sign",
         lambda state: "returned",
     ),
+    "hand_over": (
+        lambda actor, doc: services.hand_over(
+            actor=actor,
+            document=doc,
+            signer=user("pct.huy" if actor.username == "chutich" else "chutich"),
+            comment="Đồng chí Phó Chủ tịch đi công tác.",
+        ),
+        "hand_over",
+        lambda state: state,
+    ),
     "register": (
         lambda actor, doc: services.register(actor=actor, document=doc),
         "register",
@@ -369,6 +391,7 @@ RULE_OF = {
     "review_return": "review",
     "sign": "sign",
     "sign_return": "sign",
+    "hand_over": "hand_over",
     "register": "register",
     "dispatch": "dispatch",
     "recall": "recall",
@@ -584,7 +607,7 @@ def test_without_a_format_check_the_reviewer_sends_it_straight_to_signature(worl
         services.review(actor=user("vanthu"), document=doc, decision="approve")
     doc = services.review(actor=user("truongban"), document=doc, decision="approve")
     assert doc.status == "awaiting_signature"
-    assert allowed_actions(user("pct.huy"), doc) == ["sign"]
+    assert allowed_actions(user("pct.huy"), doc) == ["sign", "hand_over"]
 
 
 def test_nobody_acts_on_the_copies_of_a_recalled_document(world):

@@ -283,9 +283,10 @@ def test_recall_notifies_recipients_that_have_the_document(
 
 
 def test_one_failing_receipt_does_not_hold_up_the_rest_of_its_chunk(live_world, recipient_orgs):
-    """Something after one delivery fails (here a listener of receipt_changed): the chunk
-    still delivers every other receipt, then fails so that Celery retries it."""
-    from documents.signals import receipt_changed
+    """Something inside one delivery fails (here a listener of the step, as the flows'
+    bookkeeping is): that delivery rolls back whole and stays pending, the chunk still
+    delivers every other receipt, then fails so that Celery retries it."""
+    from documents.signals import stepped
 
     orgs = recipient_orgs(5)
     doc = issued([{"organization": o.code, "purpose": "inform"} for o in orgs])
@@ -294,18 +295,22 @@ def test_one_failing_receipt_does_not_hold_up_the_rest_of_its_chunk(live_world, 
     ids = list(doc.receipts.order_by("pk").values_list("pk", flat=True))
     poison = ids[1]
 
-    def explode(sender, receipt_id, **kwargs):
-        if receipt_id == poison:
+    def explode(sender, artifacts, **kwargs):
+        if any(a.pk == poison for a in artifacts if sender is Receipt):
             raise RuntimeError("listener failed")
 
-    receipt_changed.connect(explode, weak=False)
+    stepped.connect(explode, weak=False)
     try:
         with pytest.raises(tasks.DeliveryFailed):
             tasks.deliver_receipts.run(ids)
     finally:
-        receipt_changed.disconnect(explode)
+        stepped.disconnect(explode)
+    statuses = dict(doc.receipts.values_list("pk", "status"))
+    assert statuses.pop(poison) == "pending"
+    assert set(statuses.values()) == {"delivered"}
+    assert not AuditEvent.objects.filter(receipt_id=poison, action="deliver").exists()
+    assert tasks.deliver_receipts.run(ids) == 1  # the retry delivers the one left
     assert set(doc.receipts.values_list("status", flat=True)) == {"delivered"}
-    assert tasks.deliver_receipts.run(ids) == 0  # the retry finds nothing left to do
 
 
 def test_secret_document_never_leaves_by_email(world, django_capture_on_commit_callbacks):

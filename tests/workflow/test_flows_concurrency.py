@@ -12,7 +12,7 @@ from django.test import Client
 from documents.models import DocumentStatus
 from tests.support import advance, new_draft, user
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
-from workflow.flows import open_task
+from workflow.bookkeeping import open_task
 
 S = DocumentStatus
 

@@ -165,7 +165,7 @@ def test_overdue_api(world, dispatched, django_assert_max_num_queries):
     assert APIClient().get("/api/v1/overdue/").status_code == 401
 
 
-def test_beat_runs_the_sweeper_the_reminders_and_the_flow_timers():
+def test_beat_runs_the_sweeper_the_reminders_and_the_reconciler():
     from django.conf import settings
 
     from config.celery import app
@@ -174,7 +174,7 @@ def test_beat_runs_the_sweeper_the_reminders_and_the_flow_timers():
     assert scheduled == {
         "workflow.tasks.sweep_pending",
         "workflow.tasks.send_reminders",
-        "workflow.tasks.fire_flow_timers",
+        "workflow.tasks.reconcile_flows",
     }
     assert scheduled <= set(app.tasks)
-    assert tasks.fire_flow_timers.apply().get() == 0  # nothing due
+    assert tasks.reconcile_flows.apply().get() == 0  # nothing has drifted

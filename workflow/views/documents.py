@@ -20,8 +20,9 @@ from documents.models import DocType, DocumentStatus
 from orgchart.models import Membership, Organization, RoleCode
 
 from .. import forms
+from ..bookkeeping import open_task
 from ..middleware import request_grants
-from .common import document_context, format_date
+from .card import document_context, format_date
 
 SNIFFED_TYPES = (
     (b"%PDF-", "application/pdf"),
@@ -103,6 +104,13 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         except NotFound:
             raise Http404 from None
         context.update(document_context(self.request, document, full=True))
+        task = open_task(document)
+        context["open_task"] = task
+        if task is not None:
+            context["open_task_url"] = task.flow_task.reverse(
+                "execute", args=[task.process_id, task.pk]
+            )
+            context["open_task_mine"] = task.flow_task.can_execute(self.request.user, task)
         context["title"] = document.symbol or document.get_doc_type_display()
         return context
 

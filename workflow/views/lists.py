@@ -1,4 +1,5 @@
-"""Hộp việc: the unified inbox, queue and archive across both flows."""
+"""Hộp việc: the open tasks (all of them, and those offered to one of the person's roles),
+and the archive of the steps the person took."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from ..middleware import request_grants
-from . import common
+from . import inbox
 
 
 class TaskListView(LoginRequiredMixin, generic.TemplateView):
@@ -16,23 +17,18 @@ class TaskListView(LoginRequiredMixin, generic.TemplateView):
     title = ""
     kind = "inbox"
     paginate_by = 25
+    queued = False
     flow_classes = None  # given by the viewset, unused: both flows are always listed
     viewset = None
-
-    def tasks(self, user, grants):
-        raise NotImplementedError
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         grants = request_grants(self.request)
-        queryset = (
-            self.tasks(self.request.user, grants)
-            .select_related("process")
-            .order_by("-created", "-pk")
+        rows = inbox.open_rows(self.request.user, grants, queued=self.queued)
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(
+            title=self.title, kind=self.kind, page=page, rows=inbox.attach(list(page.object_list))
         )
-        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
-        tasks = common.attach_artifacts(list(page.object_list))
-        context.update(title=self.title, kind=self.kind, page=page, tasks=tasks)
         return context
 
 
@@ -40,21 +36,27 @@ class InboxView(TaskListView):
     title = _("Việc cần xử lý")
     kind = "inbox"
 
-    def tasks(self, user, grants):
-        return common.inbox_tasks(user, grants)
-
 
 class QueueView(TaskListView):
     title = _("Việc chờ nhận")
     kind = "queue"
-
-    def tasks(self, user, grants):
-        return common.queue_tasks(user, grants)
+    queued = True
 
 
 class ArchiveView(TaskListView):
     title = _("Việc đã xử lý")
     kind = "archive"
 
-    def tasks(self, user, grants):
-        return common.archive_tasks(user, grants)
+    def get_context_data(self, **kwargs):
+        context = super(TaskListView, self).get_context_data(**kwargs)
+        grants = request_grants(self.request)
+        tasks = (
+            inbox.archive_tasks(self.request.user, grants)
+            .select_related("process")
+            .order_by("-finished", "-pk")
+        )
+        page = Paginator(tasks, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(
+            title=self.title, kind=self.kind, page=page, rows=inbox.archived(list(page.object_list))
+        )
+        return context

@@ -1,8 +1,9 @@
 """The screen of a human task: the document, and a form whose submission is one service call.
 
-It runs inside ``nodes.guarded_task_view`` (process lock, claim of a queued task). When the
-service refuses the input the transaction is rolled back and the form shown again with the
-service's messages; any other service error becomes a message (``ServiceErrorMiddleware``).
+It runs inside ``nodes.guarded_task_view``. The service closes the task and opens the next
+(``workflow.bookkeeping``, in the same transaction). When the service refuses the input the
+transaction is rolled back and the form shown again with the service's messages; when the
+step is no longer this person's (taken meanwhile) a message says so.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from documents.models import Document, Receipt
 
 from .. import forms
 from ..middleware import CONCURRENT_MESSAGE
-from ..nodes import claim
-from .common import document_context
+from .card import document_context, document_url
 
-#: step → (form class, title of the submit button)
+#: task kind (documents.lifecycle) → (form class, title of the submit button); a test checks
+#: that every task kind has exactly one entry.
 STEPS = {
     "submit": (forms.ConfirmForm, gettext_lazy("Trình duyệt")),
     "revise": (forms.ReviseForm, gettext_lazy("Trình lại")),
@@ -32,9 +33,9 @@ STEPS = {
     "sign": (forms.SignForm, gettext_lazy("Xác nhận")),
     "register": (forms.ConfirmForm, gettext_lazy("Vào sổ, cấp số")),
     "dispatch": (forms.ConfirmForm, gettext_lazy("Phát hành")),
-    "receive": (forms.ReceiveForm, gettext_lazy("Xác nhận")),
-    "assign_handler": (forms.AssignForm, gettext_lazy("Phân công")),
-    "handle": (forms.ReportForm, gettext_lazy("Hoàn thành")),
+    "acknowledge": (forms.ReceiveForm, gettext_lazy("Xác nhận")),
+    "assign": (forms.AssignForm, gettext_lazy("Phân công")),
+    "complete": (forms.ReportForm, gettext_lazy("Hoàn thành")),
 }
 
 
@@ -71,13 +72,13 @@ def perform(step: str, actor, artifact, data: dict) -> str:
     if step == "dispatch":
         services.dispatch(actor=actor, document=artifact)
         return _("Đã phát hành văn bản tới các nơi nhận.")
-    if step == "receive":
+    if step == "acknowledge":
         if data["decision"] == "refuse":
             services.refuse(actor=actor, receipt=artifact, reason=data.get("reason", ""))
             return _("Đã từ chối tiếp nhận.")
         receipt = services.acknowledge(actor=actor, receipt=artifact)
         return _("Đã tiếp nhận, số đến %(number)s.") % {"number": receipt.incoming_number}
-    if step == "assign_handler":
+    if step == "assign":
         services.assign(
             actor=actor,
             receipt=artifact,
@@ -85,7 +86,7 @@ def perform(step: str, actor, artifact, data: dict) -> str:
             deadline=data.get("deadline"),
         )
         return _("Đã phân công xử lý.")
-    if step == "handle":
+    if step == "complete":
         services.complete(actor=actor, receipt=artifact, report=data["report"])
         return _("Đã hoàn thành và báo cáo kết quả.")
     raise ValueError(step)
@@ -110,7 +111,7 @@ class TaskView(generic.FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        if self.step == "assign_handler":
+        if self.step == "assign":
             kwargs["organization"] = self.artifact.organization
         if self.step == "revise":
             kwargs["initial"] = {"title": self.artifact.title, "body": self.artifact.body}
@@ -121,7 +122,6 @@ class TaskView(generic.FormView):
         # leaves the task where it was, in the queue if it came from there.
         savepoint = transaction.savepoint()
         try:
-            claim(self.request)
             message = perform(self.step, self.request.user, self.artifact, form.cleaned_data)
         except (Conflict, Forbidden, NotFound):
             # The document moved on while this form was open (another screen, the API): the
@@ -136,13 +136,10 @@ class TaskView(generic.FormView):
                 for text in field_messages:
                     form.add_error(field if field in form.fields else None, text)
             return self.form_invalid(form)
-        self.activation.execute()
         messages.success(self.request, message)
         return redirect(self.get_success_url())
 
     def get_success_url(self):
-        from ..viewsets import document_url
-
         return document_url(self.artifact)
 
     def get_context_data(self, **kwargs):

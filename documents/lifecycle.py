@@ -1,0 +1,442 @@
+"""The lifecycle of a document and of each of its receipts, declared once.
+
+For every state: the actions that may be taken in it, who may take each, the state each FSM
+transition leads to, and the task that waits in it. Everything else is derived from this
+module or checked against it by a test:
+
+- the FSM transitions of ``models.Document``/``models.Receipt`` take their sources and targets
+  from ``fsm()``;
+- who may do what (``selectors.permissions``), the secret-visibility clauses for whoever must act
+  now (``selectors.visibility``), ``allowed_actions`` and the inbox (``selectors.inbox``);
+- the flows' nodes, routing and queues (``workflow.flows``), the task screens' step table and
+  the history labels (``workflow.views``).
+
+Adding a state means one ``State`` entry here and the service that takes the action.
+See docs/ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from orgchart.models import RoleCode
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    IN_REVIEW = "in_review", _("Chờ duyệt nội dung")
+    FORMAT_CHECK = "format_check", _("Chờ kiểm tra thể thức")
+    RETURNED = "returned", _("Bị trả lại")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Chờ ký")
+    SIGNED = "signed", _("Đã ký")
+    ISSUED = "issued", _("Đã ban hành")
+    DISPATCHED = "dispatched", _("Đã phát hành")
+    COMPLETED = "completed", _("Hoàn thành")
+    WITHDRAWN = "withdrawn", _("Đã hủy")
+    RECALLED = "recalled", _("Đã thu hồi")
+
+
+class ReceiptStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ chuyển")
+    DELIVERED = "delivered", _("Đã đến")
+    REFUSED = "refused", _("Từ chối tiếp nhận")
+    ACKNOWLEDGED = "acknowledged", _("Đã tiếp nhận")
+    ASSIGNED = "assigned", _("Đã phân công")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    COMPLETED = "completed", _("Hoàn thành")
+
+
+class Purpose(models.TextChoices):
+    REPORT = "report", _("Để báo cáo (b/c)")
+    EXECUTE = "execute", _("Để thực hiện (t/h)")
+    COORDINATE = "coordinate", _("Để phối hợp (p/h)")
+    INFORM = "inform", _("Để biết")
+
+
+#: Purposes whose recipients must handle the document and report back; the others stop at
+#: acknowledgement.
+ACTION_PURPOSES = (Purpose.EXECUTE, Purpose.COORDINATE)
+
+S, R = DocumentStatus, ReceiptStatus
+
+
+# ---------------------------------------------------------------------------------------------
+# Who
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who may take an action, or who owns a task.
+
+    ``role`` is a role held in the artifact's organisation (the issuer of a document, the
+    recipient organisation of a receipt); ``person`` names the artifact's field holding one
+    person (``drafter``, ``signer``, ``assignee``). With both, the person named, or a deputy
+    holding that person's ``role`` by delegation that day; while nobody is named, any holder
+    of ``role``. ``any_of`` joins several. An actor with none of them is the system itself
+    (delivery, settling): no person may take its actions.
+    """
+
+    role: str = ""
+    person: str = ""
+    any_of: tuple[Actor, ...] = ()
+
+    def __or__(self, other: Actor) -> Actor:
+        return Actor(any_of=(*self.alternatives(), *other.alternatives()))
+
+    def alternatives(self) -> tuple[Actor, ...]:
+        return self.any_of or (self,)
+
+    @property
+    def is_system(self) -> bool:
+        return not (self.role or self.person or self.any_of)
+
+    @property
+    def is_queue(self) -> bool:
+        """Offered to every holder of a role, not to one person."""
+        return bool(self.role) and not self.person and not self.any_of
+
+    def roles(self) -> set[str]:
+        return {a.role for a in self.alternatives() if a.role}
+
+
+def role(code: str) -> Actor:
+    return Actor(role=code)
+
+
+def person(field_name: str) -> Actor:
+    return Actor(person=field_name)
+
+
+def designated(field_name: str, code: str) -> Actor:
+    return Actor(role=code, person=field_name)
+
+
+SYSTEM = Actor()
+DRAFTER = person("drafter")
+ASSIGNEE = person("assignee")
+DESIGNATED_SIGNER = designated("signer", RoleCode.SIGNER)
+
+
+# ---------------------------------------------------------------------------------------------
+# What
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition on the artifact besides its state, in Python and in SQL alike."""
+
+    name: str
+    check: Callable[[Any], bool]
+    q: Callable[[], Q]
+
+
+MUST_ACT = Guard(
+    "must_act",
+    lambda receipt: receipt.purpose in ACTION_PURPOSES,
+    lambda: Q(purpose__in=ACTION_PURPOSES),
+)
+
+
+def _document_live(receipt) -> bool:
+    return not (receipt.document_id and receipt.document.status == S.RECALLED)
+
+
+#: A recalled document is void: its copies stay readable, but nobody handles them any more.
+NOT_RECALLED = Guard(
+    "not_recalled", _document_live, lambda: ~Q(document__status=DocumentStatus.RECALLED)
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    """``moves`` maps the FSM transitions this action may take here to where they lead; an
+    action without moves changes the artifact but not its state."""
+
+    name: str
+    who: Actor
+    moves: dict[str, str] = field(default_factory=dict)
+    when: Guard | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """The work waiting in a state: ``kind`` names the flow node, the inbox row and the task
+    screen; it is owned by whoever may take ``action``."""
+
+    kind: str
+    title: Promise
+    action: str
+
+
+@dataclass(frozen=True)
+class State:
+    status: str
+    actions: tuple[Action, ...] = ()
+    task: Task | None = None
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    name: str
+    #: The organisation whose roles count, and where the artifact's audit chain lives.
+    organization_field: str
+    states: tuple[State, ...]
+    #: Holds in every state, on top of each action's own guard.
+    always: Guard | None = None
+    #: History labels of every audit verb of this artifact: its actions and its other events.
+    labels: dict[str, Promise] = field(default_factory=dict)
+
+    def state(self, status: str) -> State:
+        return self._by_status[status]
+
+    @property
+    def _by_status(self) -> dict[str, State]:
+        return {s.status: s for s in self.states}
+
+    def action_names(self, *, people_only: bool = True) -> list[str]:
+        """Every action in declaration order; by default without the system's own."""
+        names: dict[str, None] = {}
+        for state in self.states:
+            for action in state.actions:
+                if not (people_only and action.who.is_system):
+                    names[action.name] = None
+        return list(names)
+
+    def declarations(self, action: str) -> Iterator[tuple[State, Action]]:
+        for state in self.states:
+            declared = state.action(action)
+            if declared is not None:
+                yield state, declared
+
+    def fsm(self, transition: str) -> dict[str, Any]:
+        """``source`` and ``target`` for django-fsm's ``@transition`` of this name."""
+        sources, targets = [], set()
+        for state in self.states:
+            for action in state.actions:
+                if transition in action.moves:
+                    sources.append(state.status)
+                    targets.add(action.moves[transition])
+        if not sources or len(targets) != 1:
+            raise LookupError(f"{self.name}: transition {transition!r} has targets {targets}")
+        return {"source": list(dict.fromkeys(sources)), "target": targets.pop()}
+
+    def transitions(self) -> set[tuple[str, str, str]]:
+        """(transition, source, target) for every declared move."""
+        return {
+            (name, state.status, target)
+            for state in self.states
+            for action in state.actions
+            for name, target in action.moves.items()
+        }
+
+    def tasks(self) -> dict[str, Task]:
+        """Task kind → task, in declaration order (a task may wait in several states)."""
+        found: dict[str, Task] = {}
+        for state in self.states:
+            if state.task is not None:
+                found.setdefault(state.task.kind, state.task)
+        return found
+
+    def task_states(self) -> dict[str, Task]:
+        return {s.status: s.task for s in self.states if s.task is not None}
+
+    def task_owner(self, task: Task, status: str) -> tuple[Actor, Guard | None]:
+        declared = self.state(status).action(task.action)
+        if declared is None:
+            raise LookupError(f"{self.name}: task {task.kind} offers no action in {status}")
+        return declared.who, declared.when
+
+    def task_for(self, artifact) -> Task | None:
+        """The task the artifact waits on now, if any."""
+        task = self.state(artifact.status).task
+        if task is None:
+            return None
+        if self.always is not None and not self.always.check(artifact):
+            return None
+        _, when = self.task_owner(task, artifact.status)
+        if when is not None and not when.check(artifact):
+            return None
+        return task
+
+    def label(self, verb: str) -> str:
+        return str(self.labels.get(verb, verb))
+
+
+DOCUMENT = Lifecycle(
+    name="document",
+    organization_field="issuer",
+    states=(
+        State(
+            S.DRAFT,
+            actions=(
+                Action("edit", DRAFTER),
+                Action("attach", DRAFTER),
+                Action("submit", DRAFTER, {"submit": S.IN_REVIEW}),
+                Action("withdraw", DRAFTER, {"withdraw": S.WITHDRAWN}),
+            ),
+            task=Task("submit", _("Trình duyệt dự thảo"), "submit"),
+        ),
+        # Decree 30 Art. 12: the unit's leader checks the content, the clerk the format; an
+        # issuer without a format check goes from the content review straight to signing.
+        State(
+            S.IN_REVIEW,
+            actions=(
+                Action(
+                    "review",
+                    role(RoleCode.REVIEWER),
+                    {
+                        "approve_content": S.FORMAT_CHECK,
+                        "approve_content_skip_format": S.AWAITING_SIGNATURE,
+                        "send_back": S.RETURNED,
+                    },
+                ),
+            ),
+            task=Task("review", _("Duyệt nội dung"), "review"),
+        ),
+        State(
+            S.FORMAT_CHECK,
+            actions=(
+                Action(
+                    "review",
+                    role(RoleCode.CLERK),
+                    {"approve_format": S.AWAITING_SIGNATURE, "send_back": S.RETURNED},
+                ),
+            ),
+            task=Task("format_check", _("Kiểm tra thể thức"), "review"),
+        ),
+        State(
+            S.RETURNED,
+            actions=(
+                Action("edit", DRAFTER),
+                Action("attach", DRAFTER),
+                Action("submit", DRAFTER, {"submit": S.IN_REVIEW}),
+                Action("withdraw", DRAFTER, {"withdraw": S.WITHDRAWN}),
+            ),
+            task=Task("revise", _("Sửa và trình lại"), "submit"),
+        ),
+        # The designated signer signs (or a deputy holding that signer's role that day);
+        # handing the document to another signer is a step of its own.
+        State(
+            S.AWAITING_SIGNATURE,
+            actions=(
+                Action("sign", DESIGNATED_SIGNER, {"sign": S.SIGNED, "send_back": S.RETURNED}),
+                Action("hand_over", DESIGNATED_SIGNER | DRAFTER),
+            ),
+            task=Task("sign", _("Ký văn bản"), "sign"),
+        ),
+        State(
+            S.SIGNED,
+            actions=(Action("register", role(RoleCode.CLERK), {"register": S.ISSUED}),),
+            task=Task("register", _("Vào sổ, cấp số"), "register"),
+        ),
+        State(
+            S.ISSUED,
+            actions=(Action("dispatch", role(RoleCode.CLERK), {"dispatch": S.DISPATCHED}),),
+            task=Task("dispatch", _("Phát hành"), "dispatch"),
+        ),
+        State(
+            S.DISPATCHED,
+            actions=(
+                Action("recall", role(RoleCode.SIGNER), {"recall": S.RECALLED}),
+                # The last receipt to settle completes the document.
+                Action("complete", SYSTEM, {"complete": S.COMPLETED}),
+            ),
+        ),
+        State(
+            S.COMPLETED,
+            actions=(Action("recall", role(RoleCode.SIGNER), {"recall": S.RECALLED}),),
+        ),
+        State(S.WITHDRAWN),
+        State(S.RECALLED),
+    ),
+    labels={
+        "create": _("Tạo dự thảo"),
+        "edit": _("Sửa dự thảo"),
+        "attach": _("Đính kèm tệp"),
+        "submit": _("Trình duyệt"),
+        "review": _("Duyệt / kiểm tra"),
+        "sign": _("Ký"),
+        "hand_over": _("Chuyển người ký"),
+        "register": _("Vào sổ, cấp số"),
+        "dispatch": _("Phát hành"),
+        "withdraw": _("Hủy dự thảo"),
+        "recall": _("Thu hồi"),
+        "complete": _("Hoàn thành"),
+        "grant": _("Chia sẻ văn bản"),
+        "revoke": _("Thôi chia sẻ"),
+    },
+)
+
+RECEIPT = Lifecycle(
+    name="receipt",
+    organization_field="organization",
+    always=NOT_RECALLED,
+    states=(
+        State(R.PENDING, actions=(Action("deliver", SYSTEM, {"deliver": R.DELIVERED}),)),
+        State(
+            R.DELIVERED,
+            actions=(
+                Action("acknowledge", role(RoleCode.CLERK), {"acknowledge": R.ACKNOWLEDGED}),
+                Action("refuse", role(RoleCode.CLERK), {"refuse": R.REFUSED}),
+            ),
+            task=Task("acknowledge", _("Tiếp nhận văn bản đến"), "acknowledge"),
+        ),
+        # Recipients that only report or take note stop here.
+        State(
+            R.ACKNOWLEDGED,
+            actions=(
+                Action("assign", role(RoleCode.LEADER), {"assign": R.ASSIGNED}, when=MUST_ACT),
+            ),
+            task=Task("assign", _("Phân công xử lý"), "assign"),
+        ),
+        State(
+            R.ASSIGNED,
+            actions=(
+                Action("start", ASSIGNEE, {"start": R.IN_PROGRESS}),
+                Action("complete", ASSIGNEE, {"complete": R.COMPLETED}),
+            ),
+            task=Task("complete", _("Xử lý và báo cáo"), "complete"),
+        ),
+        State(
+            R.IN_PROGRESS,
+            actions=(Action("complete", ASSIGNEE, {"complete": R.COMPLETED}),),
+            task=Task("complete", _("Xử lý và báo cáo"), "complete"),
+        ),
+        State(R.REFUSED),
+        State(R.COMPLETED),
+    ),
+    labels={
+        "deliver": _("Đã đến"),
+        "acknowledge": _("Tiếp nhận"),
+        "refuse": _("Từ chối tiếp nhận"),
+        "assign": _("Phân công"),
+        "start": _("Bắt đầu xử lý"),
+        "complete": _("Hoàn thành"),
+        "delivery_problem": _("Lỗi chuyển văn bản"),
+        "register_incoming": _("Vào sổ văn bản đến"),
+    },
+)
+
+LIFECYCLES = (DOCUMENT, RECEIPT)
+
+#: Every task kind, documents' first: the inbox's ``kind`` values.
+TASK_KINDS = tuple(dict.fromkeys([*DOCUMENT.tasks(), *RECEIPT.tasks()]))
+
+
+def history_label(verb: str, *, receipt: bool = False) -> str:
+    """The label of an audit verb in the document's history."""
+    first, second = (RECEIPT, DOCUMENT) if receipt else (DOCUMENT, RECEIPT)
+    for lifecycle in (first, second):
+        if verb in lifecycle.labels:
+            return lifecycle.label(verb)
+    return verb

@@ -1,0 +1,35 @@
+"""Every read that depends on who asks: visibility (in SQL), permissions (derived from
+documents.lifecycle), the inbox and the overdue list."""
+
+from ..lifecycle import TASK_KINDS
+from .inbox import open_tasks
+from .overdue import late_q, overdue_receipts, working_day_cutoff
+from .permissions import Authorization, allowed_actions, authorize, can, decide, lifecycle_of
+from .visibility import (
+    get_visible_document,
+    get_visible_receipt,
+    incoming_receipts,
+    is_visible,
+    visible_documents,
+    visible_receipts,
+)
+
+__all__ = [
+    "TASK_KINDS",
+    "Authorization",
+    "allowed_actions",
+    "authorize",
+    "can",
+    "decide",
+    "get_visible_document",
+    "get_visible_receipt",
+    "incoming_receipts",
+    "is_visible",
+    "late_q",
+    "lifecycle_of",
+    "open_tasks",
+    "overdue_receipts",
+    "visible_documents",
+    "visible_receipts",
+    "working_day_cutoff",
+]

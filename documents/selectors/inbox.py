@@ -1,0 +1,68 @@
+"""The inbox: the tasks waiting for the caller, derived from states, roles and the
+lifecycle's tasks in SQL (two queries for the grants, then one union, whatever the data
+size). Hộp việc and ``GET /api/v1/inbox/`` both list exactly these rows."""
+
+from __future__ import annotations
+
+from django.db.models import Case, CharField, DateField, F, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+
+from orgchart.selectors import Grants, grants_of
+
+from ..lifecycle import DOCUMENT, RECEIPT, Lifecycle
+from ..models import Document
+from .rules import task_rows_q
+from .visibility import visible_documents, visible_receipts
+
+COLUMNS = ("t_kind", "t_document", "t_receipt", "t_title", "t_urgency", "t_due", "t_status")
+
+
+def _kind(lifecycle: Lifecycle) -> Case:
+    return Case(
+        *(When(status=s, then=Value(t.kind)) for s, t in lifecycle.task_states().items()),
+        output_field=CharField(),
+    )
+
+
+def open_tasks(user, grants: Grants | None = None, *, queued: bool = False) -> QuerySet:
+    """The caller's open tasks, newest first, as rows of ``kind, document, receipt, title,
+    urgency, due, status, at``; ``queued``: only those offered to one of the caller's roles
+    (Việc chờ nhận), not to the caller by name."""
+    if user is None or not user.is_authenticated:
+        return Document.objects.none().values("pk")
+    g = grants if grants is not None else grants_of(user)
+    documents = (
+        visible_documents(user, g)
+        .filter(task_rows_q(DOCUMENT, g, user, queued=queued))
+        .order_by()
+        .annotate(
+            t_kind=_kind(DOCUMENT),
+            t_document=F("pk"),
+            t_receipt=Value(None, output_field=IntegerField()),
+            t_title=F("title"),
+            t_urgency=F("urgency"),
+            t_due=Value(None, output_field=DateField()),
+            t_status=F("status"),
+            t_at=F("updated_at"),
+        )
+    )
+    receipts = (
+        visible_receipts(user, g)
+        .filter(task_rows_q(RECEIPT, g, user, queued=queued))
+        .order_by()
+        .annotate(
+            t_kind=_kind(RECEIPT),
+            t_document=F("document_id"),
+            t_receipt=F("pk"),
+            t_title=Coalesce(F("document__title"), F("sender_title")),
+            t_urgency=F("urgency"),
+            t_due=F("deadline"),
+            t_status=F("status"),
+            t_at=F("updated_at"),
+        )
+    )
+    return (
+        documents.values(*COLUMNS, "t_at")
+        .union(receipts.values(*COLUMNS, "t_at"), all=True)
+        .order_by("-t_at", "t_kind", "-t_document")
+    )

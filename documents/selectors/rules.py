@@ -1,0 +1,87 @@
+"""The lifecycle's ``Actor`` and ``Guard`` read two ways: in Python for one object (may this
+person act on it?) and in SQL for many (which rows await this person?). Both read the same
+declaration, so the buttons, the services' checks and the inbox cannot disagree."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from orgchart.selectors import Grants
+
+from ..lifecycle import Actor, Lifecycle
+
+#: (organisation id, role) the actor acts with, or True for the artifact's own person.
+Holder = tuple[int, str] | bool
+
+
+def holder(
+    actor: Actor, grants: Grants, user, obj, organization_id: int | None, *, by_role: bool = False
+) -> Holder | None:
+    """How ``user`` qualifies as ``actor`` on ``obj``, or None. ``by_role`` asks only whether
+    the person holds the role a designated person must hold, whoever is named."""
+    for alt in actor.alternatives():
+        if alt.role and alt.person:
+            named = getattr(obj, f"{alt.person}_id")
+            if grants.has(organization_id, alt.role) and (
+                by_role
+                or named is None
+                or named == user.pk
+                or grants.principal_for(organization_id, alt.role) == named
+            ):
+                return (organization_id, alt.role)
+        elif alt.person:
+            if user.pk is not None and getattr(obj, f"{alt.person}_id") == user.pk:
+                return True
+        elif alt.role and grants.has(organization_id, alt.role):
+            return (organization_id, alt.role)
+    return None
+
+
+def actor_q(
+    actor: Actor, grants: Grants, user, organization_field: str, *, queued: bool = False
+) -> Q:
+    """The rows on which ``user`` qualifies as ``actor``, as a filter. ``queued`` keeps only
+    the rows offered to a role the user holds, not those naming the user."""
+    q = Q(pk__in=[])
+    org = f"{organization_field}_id"
+    for alt in actor.alternatives():
+        if alt.role and alt.person:
+            named = f"{alt.person}_id"
+            mine = Q(**{f"{alt.person}__isnull": True})
+            if not queued:
+                mine |= Q(**{named: user.pk})
+                for (org_id, role), principal in grants.delegated.items():
+                    if role == alt.role:
+                        mine |= Q(**{org: org_id, named: principal})
+            q |= Q(**{f"{org}__in": sorted(grants.orgs_with(alt.role))}) & mine
+        elif alt.person and queued:
+            continue
+        elif alt.person:
+            q |= Q(**{f"{alt.person}_id": user.pk})
+        elif alt.role:
+            q |= Q(**{f"{org}__in": sorted(grants.orgs_with(alt.role))})
+    return q
+
+
+def task_rows_q(lifecycle: Lifecycle, grants: Grants, user, *, queued: bool = False) -> Q:
+    """Rows whose waiting task is this person's to take now (``queued``: offered to a role
+    of theirs rather than to them by name)."""
+    q = Q(pk__in=[])
+    for status, task in lifecycle.task_states().items():
+        who, when = lifecycle.task_owner(task, status)
+        org_field = lifecycle.organization_field
+        clause = Q(status=status) & actor_q(who, grants, user, org_field, queued=queued)
+        if when is not None:
+            clause &= when.q()
+        q |= clause
+    if lifecycle.always is not None:
+        q &= lifecycle.always.q()
+    return q
+
+
+def queue_roles(lifecycle: Lifecycle) -> set[str]:
+    """The roles any task of the lifecycle is offered to."""
+    roles: set[str] = set()
+    for status, task in lifecycle.task_states().items():
+        roles |= lifecycle.task_owner(task, status)[0].roles()
+    return roles

@@ -1,0 +1,98 @@
+"""Who sees what, decided in SQL (a handful of queries whatever the data size).
+
+Ordinary documents: the issuing organisation's people, and the recipients' once their copy
+has arrived. Secret documents: their participants, and whoever must act on them now, as the
+lifecycle's tasks say.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from orgchart.selectors import Grants, grants_of
+
+from ..errors import NotFound
+from ..lifecycle import DOCUMENT, RECEIPT
+from ..models import Document, Receipt, ReceiptStatus, Secrecy
+from .rules import queue_roles, task_rows_q
+
+R = ReceiptStatus
+
+
+def visible_documents(user, grants: Grants | None = None) -> QuerySet[Document]:
+    if user is None or not user.is_authenticated:
+        return Document.objects.none()
+    g = grants if grants is not None else grants_of(user)
+    member = sorted(g.member_of)
+    arrived = Receipt.objects.exclude(status=R.PENDING)
+    participant_docs = Document.participants.through.objects.filter(user_id=user.pk)
+    q = (
+        Q(drafter_id=user.pk)
+        | Q(pk__in=participant_docs.values("document_id"))
+        | Q(pk__in=Receipt.objects.filter(assignee_id=user.pk).values("document_id"))
+        | Q(secrecy=Secrecy.NORMAL, issuer_id__in=member)
+        | Q(
+            secrecy=Secrecy.NORMAL,
+            pk__in=arrived.filter(organization_id__in=member).values("document_id"),
+        )
+        # Secret documents: besides their participants, whoever must act on them now...
+        | task_rows_q(DOCUMENT, g, user)
+        # ...and, once a copy has arrived, the people who handle copies there.
+        | Q(
+            pk__in=arrived.filter(
+                organization_id__in=sorted(g.orgs_with(*queue_roles(RECEIPT)))
+            ).values("document_id")
+        )
+    )
+    return Document.objects.filter(q)
+
+
+def visible_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
+    """Receipts of the caller's organisations (once arrived), those assigned to the caller,
+    and, on the issuer's side, every receipt of a document the caller sees."""
+    if user is None or not user.is_authenticated:
+        return Receipt.objects.none()
+    g = grants if grants is not None else grants_of(user)
+    member = sorted(g.member_of)
+    handlers = sorted(g.orgs_with(*queue_roles(RECEIPT)))
+    issuer_side = visible_documents(user, g).filter(issuer_id__in=member).values("pk")
+    own = (
+        Q(organization_id__in=member)
+        & ~Q(status=R.PENDING)
+        & (
+            Q(document__isnull=True)
+            | Q(document__secrecy=Secrecy.NORMAL)
+            | Q(organization_id__in=handlers)
+        )
+    )
+    return Receipt.objects.filter(own | Q(assignee_id=user.pk) | Q(document_id__in=issuer_side))
+
+
+def incoming_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
+    """The recipient side only: receipts addressed to the caller's organisations, once they
+    have arrived (someone also on the sender's side sees pending copies, but as the sender)."""
+    g = grants if grants is not None else grants_of(user)
+    return visible_receipts(user, g).filter(
+        (Q(organization_id__in=sorted(g.member_of)) & ~Q(status=R.PENDING))
+        | Q(assignee_id=getattr(user, "pk", None))
+    )
+
+
+def is_visible(user, obj, grants: Grants | None = None) -> bool:
+    if isinstance(obj, Document):
+        return visible_documents(user, grants).filter(pk=obj.pk).exists()
+    return visible_receipts(user, grants).filter(pk=obj.pk).exists()
+
+
+def get_visible_document(user, pk) -> Document:
+    try:
+        return visible_documents(user).select_related("issuer").get(pk=pk)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def get_visible_receipt(user, pk) -> Receipt:
+    try:
+        return visible_receipts(user).select_related("document", "organization").get(pk=pk)
+    except (Receipt.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

@@ -1,0 +1,97 @@
+"""The document card every page shows (the document page, a task screen): pure reads of the
+document through documents.selectors, nothing of the flows."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.urls import reverse
+from django.utils import timezone
+
+from documents import selectors
+from documents.lifecycle import history_label
+from documents.models import AuditEvent, Document, ReceiptStatus
+from documents.numbering import date_line
+
+from ..middleware import request_grants
+
+R = ReceiptStatus
+
+
+def document_url(artifact) -> str:
+    document = artifact if isinstance(artifact, Document) else artifact.document
+    if document is None:
+        return reverse("incoming:index")
+    return reverse("outgoing:detail", args=[document.pk])
+
+
+def format_date(value) -> str:
+    """``ngày 05 tháng 6 năm 2023`` (Decree 30 style)."""
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value).date()
+    return date_line("", value)
+
+
+def document_context(request, document: Document | None, full: bool = True) -> dict:
+    """Everything the document card shows; ``full`` adds versions, trail and receipts."""
+    if document is None:
+        return {"document": None}
+    grants = request_grants(request)
+    issued_on = timezone.localtime(document.issued_at).date() if document.issued_at else None
+    place = document.issuer.place_name
+    context = {
+        "document": document,
+        "date_line": date_line(place, issued_on) if issued_on else "",
+        "place_line": f"{place}, ngày … tháng … năm …" if place else "",
+        "recipients": list(document.recipients.select_related("organization")),
+    }
+    if not full:
+        return context
+    issuer_side = document.drafter_id == request.user.pk or document.issuer_id in grants.member_of
+    context["issuer_side"] = issuer_side
+    context["versions"] = list(document.versions.select_related("created_by"))
+    context["attachments"] = list(document.attachments.all())
+    # Every receipt's event carries its document too: one indexed filter finds them all.
+    events = AuditEvent.objects.filter(document=document)
+    events = events.select_related("actor", "receipt__organization").order_by("seq")
+    context["events"] = [
+        {
+            "event": e,
+            "label": history_label(e.action, receipt=e.receipt_id is not None),
+            "at": timezone.localtime(e.at),
+        }
+        for e in events
+    ]
+    context["allowed_actions"] = selectors.allowed_actions(request.user, document, grants)
+    if issuer_side:
+        context.update(receipt_summary(document))
+    else:
+        context["my_receipts"] = list(
+            selectors.incoming_receipts(request.user, grants)
+            .filter(document=document)
+            .select_related("organization", "assignee")
+        )
+    return context
+
+
+def receipt_summary(document: Document) -> dict:
+    """Per-recipient status for the issuer: counts and who has not yet acknowledged."""
+    receipts = list(
+        document.receipts.select_related("organization", "assignee").order_by(
+            "organization__order", "pk"
+        )
+    )
+    counts = Counter(r.status for r in receipts)
+    waiting = [r for r in receipts if r.status in (R.PENDING, R.DELIVERED)]
+    return {
+        "receipts": receipts,
+        "receipt_counts": [
+            {"status": s, "label": s.label, "count": counts.get(s, 0)}
+            for s in ReceiptStatus
+            if counts.get(s)
+        ],
+        "receipts_total": len(receipts),
+        "not_acknowledged": waiting,
+    }

@@ -1,0 +1,144 @@
+"""Hộp việc's rows. The open tasks come from ``documents.selectors.open_tasks`` — the same
+rows ``GET /api/v1/inbox/`` lists — and each is linked to its task screen through the
+bookkeeping's open task (one query per page). The archive lists the tasks the person
+completed, one per step taken."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from viewflow.workflow import STATUS
+from viewflow.workflow.models import Task
+
+from documents import selectors
+from documents.lifecycle import DOCUMENT, RECEIPT
+from documents.models import Document, Receipt, Urgency
+from orgchart.selectors import Grants
+
+from ..bookkeeping import FLOWS, HUMAN, open_tasks_of
+
+TITLES = {kind: task.title for lc in (DOCUMENT, RECEIPT) for kind, task in lc.tasks().items()}
+
+
+@dataclass
+class Row:
+    kind: str
+    title: str
+    document: Document | None
+    receipt: Receipt | None
+    urgency: str
+    due: object
+    at: object
+    task: Task | None = None
+
+    @property
+    def execute_url(self) -> str | None:
+        if self.task is None:
+            return None
+        return self.task.flow_task.reverse("execute", args=[self.task.process_id, self.task.pk])
+
+    @property
+    def urgency_label(self) -> str:
+        return str(Urgency(self.urgency).label) if self.urgency in Urgency.values else ""
+
+
+def open_rows(user, grants: Grants, *, queued: bool = False) -> QuerySet:
+    return selectors.open_tasks(user, grants, queued=queued)
+
+
+def attach(rows: list[dict]) -> list[Row]:
+    """Documents, receipts and task screens of a page of selector rows: three queries."""
+    doc_ids = {r["t_document"] for r in rows if r["t_document"]}
+    receipt_ids = {r["t_receipt"] for r in rows if r["t_receipt"]}
+    documents = Document.objects.in_bulk(doc_ids) if doc_ids else {}
+    receipts = (
+        Receipt.objects.select_related("organization", "document").in_bulk(receipt_ids)
+        if receipt_ids
+        else {}
+    )
+    tasks = open_tasks_of(
+        [r["t_document"] for r in rows if not r["t_receipt"]], sorted(receipt_ids)
+    )
+    result = []
+    for r in rows:
+        receipt = receipts.get(r["t_receipt"]) if r["t_receipt"] else None
+        key = ("receipt", r["t_receipt"]) if receipt else ("document", r["t_document"])
+        result.append(
+            Row(
+                kind=r["t_kind"],
+                title=str(TITLES.get(r["t_kind"], r["t_kind"])),
+                document=documents.get(r["t_document"]),
+                receipt=receipt,
+                urgency=r["t_urgency"],
+                due=r["t_due"],
+                at=r["t_at"],
+                task=tasks.get(key),
+            )
+        )
+    return result
+
+
+def visible_task_q(user, grants: Grants) -> Q:
+    """Tasks whose document or receipt the user may see: subqueries, no extra round trip."""
+    doc_ct = ContentType.objects.get_for_model(Document)
+    receipt_ct = ContentType.objects.get_for_model(Receipt)
+    return Q(
+        process__artifact_content_type=doc_ct,
+        process__artifact_object_id__in=selectors.visible_documents(user, grants).values("pk"),
+    ) | Q(
+        process__artifact_content_type=receipt_ct,
+        process__artifact_object_id__in=selectors.visible_receipts(user, grants).values("pk"),
+    )
+
+
+def human_tasks() -> QuerySet[Task]:
+    return Task.objects.filter(
+        flow_task_type=HUMAN, process__flow_class__in=[f for f, _lc in FLOWS.values()]
+    )
+
+
+def archive_tasks(user, grants: Grants) -> QuerySet[Task]:
+    """The steps the person took, one task each."""
+    return human_tasks().filter(owner=user, status=STATUS.DONE).filter(visible_task_q(user, grants))
+
+
+def archived(tasks: list[Task]) -> list[Row]:
+    """Rows for a page of completed tasks: two queries for their documents and receipts."""
+    doc_ct = ContentType.objects.get_for_model(Document)
+    doc_ids = [
+        t.process.artifact_object_id
+        for t in tasks
+        if t.process.artifact_content_type_id == doc_ct.pk
+    ]
+    receipt_ids = [
+        t.process.artifact_object_id
+        for t in tasks
+        if t.process.artifact_content_type_id != doc_ct.pk
+    ]
+    documents = Document.objects.in_bulk(doc_ids) if doc_ids else {}
+    receipts = (
+        Receipt.objects.select_related("organization", "document").in_bulk(receipt_ids)
+        if receipt_ids
+        else {}
+    )
+    rows = []
+    for task in tasks:
+        object_id = task.process.artifact_object_id
+        is_document = task.process.artifact_content_type_id == doc_ct.pk
+        receipt = None if is_document else receipts.get(object_id)
+        document = documents.get(object_id) if is_document else (receipt and receipt.document)
+        kind = task.flow_task.name
+        rows.append(
+            Row(
+                kind=kind,
+                title=str(TITLES.get(kind, kind)),
+                document=document,
+                receipt=receipt,
+                urgency=(document or receipt).urgency if (document or receipt) else "",
+                due=receipt.deadline if receipt else None,
+                at=task.finished,
+            )
+        )
+    return rows
