@@ -193,12 +193,22 @@ class Document(ConcurrentTransitionMixin, models.Model):
     symbol = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
     issued_at = models.DateTimeField(_("ngày ban hành"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
+    #: Receipts of a dispatched document not yet settled. Each settling receipt takes one off
+    #: (an UPDATE … RETURNING at the end of its step), and the one that reaches 0 completes the
+    #: document: recipients do not queue on the document row for a count of their siblings.
+    open_receipts = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("văn bản đi")
         verbose_name_plural = _("văn bản đi")
+        # Per-object grants (django-guardian) the org chart cannot express.
+        permissions = [
+            ("comment_document", _("Được xin ý kiến về văn bản")),
+            ("inform_document", _("Được chuyển văn bản để biết")),
+            ("read_secret_document", _("Được xem văn bản mật")),
+        ]
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["book", "number"], name="document_unique_number"),
