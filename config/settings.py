@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "orgchart.middleware.GrantsScopeMiddleware",
     # Serves collected static files (viewflow's Material UI, Swagger UI) under gunicorn,
     # so no page needs a CDN or a separate web server in a small deployment.
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import AuditChain, AuditEvent, Document, Receipt
@@ -64,7 +64,16 @@ def record(
     on_behalf_of_id: int | None = None,
     ip: str | None = None,
 ) -> AuditEvent:
-    """Append one event; must run inside the transaction of the change it records."""
+    """Append one event, inside the transaction of the change it records (a transaction of
+    its own when there is none: sign-ins)."""
+    fields = {
+        "on_behalf_of_id": on_behalf_of_id,
+        "from_status": from_status or "",
+        "to_status": to_status or "",
+        "comment": comment or "",
+        "data": _jsonable(data or {}),
+        "ip": ip,
+    }
     if organization_id is None:
         if receipt is not None and receipt.organization_id:
             organization_id = receipt.organization_id
@@ -73,30 +82,46 @@ def record(
         elif receipt is not None and receipt.document_id:
             organization_id = receipt.document.issuer_id
     key = chain_key(organization_id)
-    with transaction.atomic():
-        head, _ = AuditChain.objects.get_or_create(key=key)
-        head = AuditChain.objects.select_for_update().get(pk=head.pk)
-        event = AuditEvent(
-            chain=key,
-            position=head.length + 1,
-            at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            on_behalf_of_id=on_behalf_of_id,
-            organization_id=organization_id,
-            action=action,
-            document=document if document is not None else (receipt.document if receipt else None),
-            receipt=receipt,
-            from_status=from_status or "",
-            to_status=to_status or "",
-            comment=comment or "",
-            data=_jsonable(data or {}),
-            ip=ip,
-            prev_hash=head.head_hash,
-        )
-        event.hash = compute_hash(head.head_hash, event)
-        event.save()
-        AuditChain.objects.filter(pk=head.pk).update(length=event.position, head_hash=event.hash)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        # Sign-ins arrive outside any transaction; a step's events join the step's own.
+        with transaction.atomic():
+            return _append(key, organization_id, actor, action, document, receipt, **fields)
+    return _append(key, organization_id, actor, action, document, receipt, **fields)
+
+
+def _append(key, organization_id, actor, action, document, receipt, **fields) -> AuditEvent:
+    """Three statements: lock the chain's head, insert the event, move the head."""
+    head = AuditChain.objects.select_for_update().filter(key=key).first()
+    if head is None:
+        head = _new_head(key)
+    event = AuditEvent(
+        chain=key,
+        position=head.length + 1,
+        at=timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        organization_id=organization_id,
+        action=action,
+        document=document if document is not None else (receipt.document if receipt else None),
+        receipt=receipt,
+        prev_hash=head.head_hash,
+        **fields,
+    )
+    event.hash = compute_hash(head.head_hash, event)
+    event.save(force_insert=True)
+    AuditChain.objects.filter(pk=head.pk).update(length=event.position, head_hash=event.hash)
     return event
+
+
+def _new_head(key: str) -> AuditChain:
+    """The first event of an organisation's chain creates its head; of two at once, one
+    creates it and both then lock it."""
+    try:
+        with transaction.atomic():
+            AuditChain.objects.create(key=key)
+    except IntegrityError:
+        pass
+    return AuditChain.objects.select_for_update().get(key=key)
 
 
 def latest_actor(artifact: Document | Receipt):

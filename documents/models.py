@@ -531,21 +531,6 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
         return self.status in (R.ACKNOWLEDGED, R.ASSIGNED, R.IN_PROGRESS, R.COMPLETED)
 
 
-#: Receipt states that settle a recipient, by whether the recipient must act; in SQL form.
-SETTLED = (
-    Q(status=R.REFUSED)
-    | (
-        Q(status=R.DELIVERED)
-        & (Q(organization__isnull=True) | Q(organization__kind=OrganizationKind.EXTERNAL))
-    )
-    | Q(purpose__in=ACTION_PURPOSES, status=R.COMPLETED)
-    | (
-        ~Q(purpose__in=ACTION_PURPOSES)
-        & Q(status__in=[R.ACKNOWLEDGED, R.ASSIGNED, R.IN_PROGRESS, R.COMPLETED])
-    )
-)
-
-
 class AuditChain(models.Model):
     """Head of one hash chain; locked while an event is appended so the chain stays linear."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import Direction, DocType, Document, RegisterBook
@@ -27,7 +27,7 @@ def registration_year(at: datetime.datetime | None = None) -> int:
 def take_number(
     *, organization_id: int, direction: str, year: int, secret: bool
 ) -> tuple[RegisterBook, int]:
-    """Lock the book of the series (creating it on first use) and take its next number.
+    """Take the next number of the series' book (creating the book on first use).
 
     Must run inside the caller's transaction: the number is only taken if that commits.
     """
@@ -39,17 +39,37 @@ def take_number(
         "year": year,
         "secret": secret,
     }
-    book = RegisterBook.objects.select_for_update().filter(**key).first()
-    if book is None:
+    taken = _increment(**key)
+    if taken is None:
         try:
             with transaction.atomic():
                 RegisterBook.objects.create(**key)
         except IntegrityError:
-            pass  # another registration created the book first; lock theirs
-        book = RegisterBook.objects.select_for_update().get(**key)
-    book.last_number += 1
-    RegisterBook.objects.filter(pk=book.pk).update(last_number=book.last_number)
-    return book, book.last_number
+            pass  # another registration created the book first; take from theirs
+        taken = _increment(**key)
+        if taken is None:  # pragma: no cover - the book exists by now
+            raise RuntimeError("register book vanished")
+    book_id, number = taken
+    book = RegisterBook(pk=book_id, last_number=number, **key)
+    book._state.adding = False
+    return book, number
+
+
+def _increment(
+    *, organization_id: int, direction: str, year: int, secret: bool
+) -> tuple[int, int] | None:
+    """One statement: the book's row is locked by the UPDATE until the caller commits, and
+    the number taken comes back with it (RETURNING, on PostgreSQL and SQLite alike)."""
+    table = connection.ops.quote_name(RegisterBook._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 "
+            "WHERE organization_id = %s AND direction = %s AND year = %s AND secret = %s "
+            "RETURNING id, last_number",
+            [organization_id, direction, year, secret],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def format_number(number: int) -> str:

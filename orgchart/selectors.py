@@ -4,6 +4,9 @@ the queues agree."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -35,11 +38,41 @@ class Grants:
         return self.delegated.get((organization_id, role))
 
 
+#: Grants computed within the current request or task, by (user id, day). Unset outside a
+#: ``grants_scope``: then every call asks the database, so a long-lived process never keeps
+#: a role someone has lost.
+_scope: ContextVar[dict[tuple[int, datetime.date], Grants] | None] = ContextVar(
+    "grants_scope", default=None
+)
+
+
+@contextmanager
+def grants_scope() -> Iterator[None]:
+    """Compute each person's grants once for the duration of a request or a task: the view,
+    the permission check and the service under it then share them."""
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
 def grants_of(user, on: datetime.date | None = None) -> Grants:
-    """Two queries: own memberships (position and extra roles), then delegations."""
+    """Two queries: own memberships (position and extra roles), then delegations; none when
+    the same person's grants were computed for the same day within a ``grants_scope``."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Grants()
     on = on or timezone.localdate()
+    cache = _scope.get()
+    if cache is None:
+        return _grants_of(user, on)
+    key = (user.pk, on)
+    if key not in cache:
+        cache[key] = _grants_of(user, on)
+    return cache[key]
+
+
+def _grants_of(user, on: datetime.date) -> Grants:
     memberships = (
         Membership.objects.active(on)
         .filter(user=user, organization__in=_active_orgs(on))

@@ -3,8 +3,9 @@ shape (lock, authorise, transition, audit) and the word to the flows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -23,6 +24,27 @@ from ..signals import stepped
 
 User = get_user_model()
 S, R = DocumentStatus, ReceiptStatus
+
+
+_in_step: ContextVar[bool] = ContextVar("in_step", default=False)
+
+
+@contextmanager
+def step_transaction() -> Iterator[None]:
+    """The transaction of one step. The outermost opens it (a savepoint when the caller has a
+    transaction of its own, so a refused step leaves the caller's work usable); the parts a
+    step is made of join it without savepoints of their own: one failure fails the whole
+    step."""
+    if _in_step.get():
+        with transaction.atomic(savepoint=False):
+            yield
+        return
+    token = _in_step.set(True)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _in_step.reset(token)
 
 
 @contextmanager
@@ -89,7 +111,7 @@ def _step(
     only after the actor is authorised on the current state. Without a transition the step
     changes the document in place (``kwargs_for`` does it) and keeps its state.
     """
-    with transaction.atomic():
+    with step_transaction():
         document = _lock_document(document)
         authorization = authorize(actor, action, document)
         from_status = document.status

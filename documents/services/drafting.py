@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from orgchart.models import Organization, RoleCode
@@ -31,6 +30,7 @@ from ..selectors import authorize
 from .core import (
     _announce,
     _lock_document,
+    step_transaction,
 )
 
 User = get_user_model()
@@ -282,7 +282,7 @@ def create_draft(
     )
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
+    with step_transaction():
         document = Document(issuer=issuer, drafter=actor, signer=signer_user, **cleaned)
         document.save()
         _save_recipients(document, recipient_rows or [])
@@ -304,7 +304,7 @@ def edit_draft(*, actor, document: Document, **changes) -> Document:
     unknown = set(changes) - set(_FIELDS) - {"recipients", "references", "signer"}
     if unknown:
         raise InvalidInput({f: [_("Không sửa được trường này. / Not editable.")] for f in unknown})
-    with transaction.atomic():
+    with step_transaction():
         document = _lock_document(document)
         authorize(actor, "edit", document)
         errors: dict[str, list[str]] = {}
@@ -340,7 +340,7 @@ def add_attachment(
     (never from the name); the stored name is generated and the original kept as metadata."""
     name = (original_name or getattr(uploaded_file, "name", "") or "").replace("\\", "/")
     name = name.rsplit("/", 1)[-1].strip()[:255] or "tep-dinh-kem"
-    with transaction.atomic():
+    with step_transaction():
         document = _lock_document(document)
         authorize(actor, "attach", document)
         attachment = Attachment(

@@ -22,6 +22,7 @@ from ..signals import document_dispatched, document_recalled
 from .core import (
     _require_text,
     _step,
+    step_transaction,
 )
 from .drafting import _snapshot
 
@@ -30,7 +31,7 @@ S, R = DocumentStatus, ReceiptStatus
 
 
 def submit(*, actor, document: Document, comment: str = "") -> Document:
-    with transaction.atomic():
+    with step_transaction():
         document = _step(
             actor=actor, document=document, action="submit", transition="submit", comment=comment
         )
@@ -186,14 +187,16 @@ def dispatch(*, actor, document: Document) -> Document:
     """One receipt per recipient, created in bulk; delivery starts once this commits."""
 
     def with_recipients(locked: Document) -> dict:
-        if not locked.recipients.exists():
+        count = locked.recipients.count()
+        if not count:
             raise Conflict(
                 _("Văn bản chưa có nơi nhận. / The document has no recipients."),
                 code="no_recipients",
             )
+        locked.open_receipts = count
         return {}
 
-    with transaction.atomic():
+    with step_transaction():
         document = _step(
             actor=actor,
             document=document,
@@ -224,7 +227,7 @@ def recall(*, actor, document: Document, reason: str) -> Document:
     reason = _require_text(
         "reason", reason, _("Thu hồi phải nêu lý do. / A recall needs a reason.")
     )
-    with transaction.atomic():
+    with step_transaction():
         document = _step(
             actor=actor, document=document, action="recall", transition="recall", comment=reason
         )

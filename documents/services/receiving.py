@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,8 @@ from orgchart.selectors import grants_of
 from .. import audit, numbering
 from ..errors import Forbidden, InvalidInput
 from ..models import (
-    SETTLED,
     DocType,
+    Document,
     DocumentStatus,
     Purpose,
     Receipt,
@@ -31,6 +31,7 @@ from .core import (
     _lock_receipt,
     _require_text,
     _transition_errors,
+    step_transaction,
 )
 from .drafting import _resolve_issuer
 
@@ -51,10 +52,11 @@ def _receipt_step(
     data: dict | None = None,
     kwargs_for=None,
 ) -> Receipt:
-    with transaction.atomic():
+    with step_transaction():
         receipt = _lock_receipt(receipt)
         authorization = authorize(actor, action, receipt) if actor is not None else None
         from_status = receipt.status
+        was_settled = receipt.is_settled
         with _transition_errors():
             getattr(receipt, transition)(**(kwargs_for(receipt) if kwargs_for else {}))
             receipt.save()
@@ -68,23 +70,31 @@ def _receipt_step(
             data=data,
             on_behalf_of_id=authorization.on_behalf_of_id if authorization else None,
         )
-        if receipt.document_id and receipt.is_settled:
-            _settle_document(receipt.document_id)
         _announce([receipt], action, actor)
+        if receipt.document_id and receipt.is_settled and not was_settled:
+            # Last, so the document row is held for as short a time as possible.
+            _settle_document(receipt.document_id)
     return receipt
 
 
 def _settle_document(document_id: int) -> None:
-    """Complete the document when its last receipt settles. The document row is locked, so
-    of many receipts settling at once exactly one sees the others done and completes it."""
+    """One receipt fewer to wait for; the one that leaves none completes the document. The
+    count is taken off in one statement that returns what is left, so of many receipts
+    settling at once exactly one sees 0, and none reads its siblings."""
+    table = connection.ops.quote_name(Document._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET open_receipts = open_receipts - 1 "
+            "WHERE id = %s AND open_receipts > 0 RETURNING open_receipts, status",
+            [document_id],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] != 0 or row[1] != S.DISPATCHED:
+        return
     document = _lock_document(document_id)
-    if document.status != S.DISPATCHED:
-        return
-    if document.receipts.exclude(SETTLED).exists():
-        return
     with _transition_errors():
         document.complete()
-        document.save()
+        document.save(update_fields=["status", "updated_at"])
     audit.record(
         actor=None,
         action="complete",
@@ -92,12 +102,13 @@ def _settle_document(document_id: int) -> None:
         from_status=S.DISPATCHED,
         to_status=document.status,
     )
+    _announce([document], "complete", None)
 
 
 def deliver(*, receipt: Receipt | int, problem: str = "") -> bool:
     """Mark one receipt as arrived (code 01). Idempotent: a receipt no longer pending is left
     alone and False is returned, so a task run twice delivers once."""
-    with transaction.atomic():
+    with step_transaction():
         receipt = _lock_receipt(receipt)
         if receipt.status != R.PENDING:
             return False
@@ -119,7 +130,7 @@ def deliver(*, receipt: Receipt | int, problem: str = "") -> bool:
 def mark_delivery_problem(*, receipt: Receipt | int, problem: str) -> None:
     """Record why a receipt could not be delivered, for the sender's clerk to see."""
     pk = receipt.pk if isinstance(receipt, Receipt) else receipt
-    with transaction.atomic():
+    with step_transaction():
         receipt = _lock_receipt(pk)
         if receipt.delivery_problem == problem[:255]:
             return
@@ -266,7 +277,7 @@ def register_incoming(
         )
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
+    with step_transaction():
         now = timezone.now()
         receipt = Receipt(
             organization=organization,
