@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from documents.models import Document, Receipt, Urgency
 
-from .models import Notification
+from .models import Notification, NotificationKind
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +89,47 @@ def notify(
     if addresses:
         if private:
             subject = "Có văn bản mật mới"
-            body = "Có văn bản mật gửi đến đồng chí. Xem trong hệ thống văn bản."
+            body = SECRET_BODY
         else:
             subject = subject or text[:120]
             body = f"{text}\n\nXem chi tiết trong hệ thống văn bản."
         transaction.on_commit(lambda: send_quietly(subject, body, addresses))
     return [u.pk for u in new]
+
+
+def notify_arrivals(receipts: list[Receipt], clerks: dict[int, list]) -> None:
+    """Tell each receipt's clerks it has arrived: one INSERT for the whole batch. The receipts
+    were pending under the caller's lock until now, so none of these notifications exists yet
+    and every user named is told, once."""
+    rows, mails = [], []
+    for receipt in receipts:
+        document = receipt.document
+        text = f"{urgency_tag(receipt.urgency)}Văn bản đến: {describe(document)}"
+        users = clerks.get(receipt.organization_id, [])
+        rows += [
+            Notification(
+                user=u,
+                kind=NotificationKind.DELIVERED,
+                text=text,
+                receipt=receipt,
+                document=document,
+            )
+            for u in users
+        ]
+        addresses = [u.email for u in users if u.email]
+        if addresses:
+            if document.is_secret:
+                mails.append(("Có văn bản mật mới", SECRET_BODY, addresses))
+            else:
+                mails.append(
+                    (text[:120], f"{text}\n\nXem chi tiết trong hệ thống văn bản.", addresses)
+                )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    for subject, body, addresses in mails:
+        transaction.on_commit(lambda s=subject, b=body, a=addresses: send_quietly(s, b, a))
+
+
+SECRET_BODY = "Có văn bản mật gửi đến đồng chí. Xem trong hệ thống văn bản."
 
 
 def send_quietly(subject: str, body: str, addresses: list[str]) -> None:

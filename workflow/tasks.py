@@ -21,8 +21,8 @@ from django.utils import timezone
 from documents import services
 from documents.models import Document, DocumentStatus, Receipt, ReceiptStatus, Urgency
 from documents.selectors import late_q
-from orgchart.models import OrganizationKind
-from orgchart.selectors import clerks_of, leaders_of
+from orgchart.models import OrganizationKind, RoleCode
+from orgchart.selectors import clerks_of, holders_by_organization, leaders_of
 
 from . import notifications
 from .models import NotificationKind, Reminder
@@ -87,10 +87,18 @@ class DeliveryFailed(Exception):
 
 @shared_task(**RETRYING)
 def deliver_receipts(receipt_ids: list[int]) -> int:
-    """Deliver a chunk. One receipt failing does not hold up the others: they are all tried,
-    then the chunk is retried for the failed ones (the delivered ones are skipped then)."""
+    """Deliver a chunk. The recipients inside the system are delivered together, in one
+    transaction with their clerks' notifications; the others (e-mail, problems) one by one.
+    If the batch fails, every receipt of it is tried on its own, so one bad receipt does not
+    hold up the others; the chunk then fails so that Celery retries the ones that failed (the
+    delivered ones are skipped then)."""
+    rest = list(receipt_ids)
     delivered, failed = 0, []
-    for pk in receipt_ids:
+    try:
+        delivered, rest = _deliver_in_system(receipt_ids)
+    except Exception:
+        log.exception("batch delivery of %d receipts failed; one by one", len(receipt_ids))
+    for pk in rest:
         try:
             delivered += deliver_one(pk)
         except Exception:
@@ -99,6 +107,30 @@ def deliver_receipts(receipt_ids: list[int]) -> int:
     if failed:
         raise DeliveryFailed(f"receipts {failed} failed; {delivered} delivered")
     return delivered
+
+
+def _deliver_in_system(receipt_ids: list[int]) -> tuple[int, list[int]]:
+    """Deliver together the receipts whose organisation has clerks in the system; return how
+    many, and the ids left for the one-by-one path."""
+    candidates = list(
+        Receipt.objects.filter(
+            pk__in=receipt_ids,
+            status=R.PENDING,
+            document__status=DocumentStatus.DISPATCHED,
+            organization__isnull=False,
+        )
+        .exclude(organization__kind=OrganizationKind.EXTERNAL)
+        .values_list("pk", "organization_id")
+    )
+    clerks = holders_by_organization({org for _pk, org in candidates}, RoleCode.CLERK)
+    batch = [pk for pk, org in candidates if clerks.get(org)]
+    if not batch:
+        return 0, list(receipt_ids)
+    with transaction.atomic():
+        receipts = services.deliver_many(receipts=batch)
+        notifications.notify_arrivals(receipts, clerks)
+    done = {r.pk for r in receipts}
+    return len(receipts), [pk for pk in receipt_ids if pk not in done]
 
 
 def queue_backlog() -> int:
