@@ -1,4 +1,4 @@
-"""The audit trail: append-only and hash-chained (design.md section 7).
+"""The audit trail: append-only and hash-chained (docs/ARCHITECTURE.md §3).
 
 Each event's hash is sha256(prev_hash + canonical JSON of the event). Events are chained per
 organisation in whose name the action happens (the issuer for a document's steps, the

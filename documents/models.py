@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from orgchart.models import Organization, OrganizationKind
 
+from .choices import AuthorityPrefix, Direction, DocType, Secrecy, Urgency
 from .lifecycle import (
     ACTION_PURPOSES,
     DOCUMENT,
@@ -28,64 +29,6 @@ from .lifecycle import (
     ReceiptStatus,
 )
 
-
-class DocType(models.TextChoices):
-    """Decree 30/2020/NĐ-CP, Appendix III: abbreviations of document types. A công văn has no
-    abbreviation in its symbol; ``CV`` only names the type here."""
-
-    NQ = "NQ", _("Nghị quyết")
-    QD = "QĐ", _("Quyết định")
-    CT = "CT", _("Chỉ thị")
-    QC = "QC", _("Quy chế")
-    QYD = "QyĐ", _("Quy định")
-    TC = "TC", _("Thông cáo")
-    TB = "TB", _("Thông báo")
-    HD = "HD", _("Hướng dẫn")
-    CTR = "CTr", _("Chương trình")
-    KH = "KH", _("Kế hoạch")
-    PA = "PA", _("Phương án")
-    DEAN = "ĐA", _("Đề án")
-    DA = "DA", _("Dự án")
-    BC = "BC", _("Báo cáo")
-    BB = "BB", _("Biên bản")
-    TTR = "TTr", _("Tờ trình")
-    HOPDONG = "HĐ", _("Hợp đồng")
-    CV = "CV", _("Công văn")
-    CD = "CĐ", _("Công điện")
-    BGN = "BGN", _("Bản ghi nhớ")
-    GUQ = "GUQ", _("Giấy ủy quyền")
-    GM = "GM", _("Giấy mời")
-    GGT = "GGT", _("Giấy giới thiệu")
-    GNP = "GNP", _("Giấy nghỉ phép")
-    PG = "PG", _("Phiếu gửi")
-    PC = "PC", _("Phiếu chuyển")
-    PB = "PB", _("Phiếu báo")
-    TTRI = "TTri", _("Thông tri")
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Thường")
-    KHAN = "khan", _("Khẩn")
-    THUONG_KHAN = "thuong_khan", _("Thượng khẩn")
-    HOA_TOC = "hoa_toc", _("Hỏa tốc")
-
-
-class Secrecy(models.TextChoices):
-    NORMAL = "normal", _("Thường")
-    MAT = "mat", _("Mật")
-    TOI_MAT = "toi_mat", _("Tối mật")
-    TUYET_MAT = "tuyet_mat", _("Tuyệt mật")
-
-
-class AuthorityPrefix(models.TextChoices):
-    NONE = "", _("(không)")
-    TM = "TM", _("TM. (thay mặt)")
-    KT = "KT", _("KT. (ký thay)")
-    TL = "TL", _("TL. (thừa lệnh)")
-    TUQ = "TUQ", _("TUQ. (thừa ủy quyền)")
-    Q = "Q", _("Q. (quyền)")
-
-
 S = DocumentStatus
 
 
@@ -94,11 +37,6 @@ def fold(text: str) -> str:
     plain LIKE on any database (SQLite has no unaccent)."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
-
-
-class Direction(models.TextChoices):
-    OUTGOING = "outgoing", _("Văn bản đi")
-    INCOMING = "incoming", _("Văn bản đến")
 
 
 class RegisterBook(models.Model):
@@ -551,7 +489,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One line of the append-only, hash-chained audit trail (design.md section 7)."""
+    """One line of the append-only, hash-chained audit trail (docs/ARCHITECTURE.md §3)."""
 
     seq = models.BigAutoField(primary_key=True)
     chain = models.CharField(max_length=40)

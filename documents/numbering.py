@@ -1,4 +1,4 @@
-"""Register numbers (design.md section 6, Decree 30 Art. 15 and 22).
+"""Register numbers (docs/ARCHITECTURE.md §3, Decree 30 Art. 15 and 22).
 
 A number is taken inside the registering transaction by locking the book row, never from a
 database sequence: a sequence does not roll back, and a rolled-back registration must leave

@@ -1,4 +1,4 @@
-"""Sign-ins and failed sign-ins go into the audit trail (design.md section 7), on the
+"""Sign-ins and failed sign-ins go into the audit trail (docs/ARCHITECTURE.md), on the
 system chain: they belong to no organisation's documents."""
 
 from __future__ import annotations

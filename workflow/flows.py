@@ -1,4 +1,4 @@
-"""The two flows (design.md section 4), drawn from documents.lifecycle.
+"""The two flows, drawn from documents.lifecycle.
 
 Each human node is one task kind of the lifecycle, with its title; the ``route`` gate opens
 the task the state calls for. The flows are the map and the task screens' addresses: their
@@ -41,7 +41,7 @@ def routing(lifecycle: Lifecycle) -> flow.Switch:
 
 class VisibleFlowMixin:
     """Deny by default: a process is visible exactly when its document or receipt is
-    (documents.selectors), never through viewflow's global view permission (pitfall 4).
+    (documents.selectors), never through viewflow's global view permission (upstream issue 505).
     Nobody manages processes by hand: cancelling, undoing or reviving a task would change
     the bookkeeping without a step, so viewflow's manage actions are refused to everyone."""
 

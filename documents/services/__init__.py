@@ -1,4 +1,4 @@
-"""The one door for every state change (design.md section 9).
+"""The one door for every state change (docs/ARCHITECTURE.md §3).
 
 Each service is keyword-only, takes the acting user, and in one transaction: locks the row,
 checks the actor may act (``selectors.authorize``), runs the FSM transition, writes the audit
