@@ -362,10 +362,6 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
         return self._actions(obj)
 
 
-class AcknowledgeSerializer(serializers.Serializer):
-    pass
-
-
 class AssignSerializer(serializers.Serializer):
     assignee = serializers.CharField(help_text="username of a member of the receiving organisation")
     deadline = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD")
