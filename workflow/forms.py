@@ -44,11 +44,36 @@ class ReviewForm(DecisionForm):
 class SignForm(DecisionForm):
     decision = forms.ChoiceField(
         label=_("Quyết định"),
-        choices=[("sign", _("Ký ban hành")), ("return", _("Trả lại để sửa"))],
+        choices=[
+            ("sign", _("Ký ban hành")),
+            ("return", _("Trả lại để sửa")),
+            ("hand_over", _("Chuyển cho người ký khác")),
+        ],
         widget=forms.RadioSelect,
         initial="sign",
     )
-    field_order = ["decision", "comment"]
+    signer = forms.ModelChoiceField(
+        label=_("Người ký thay"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Khi chuyển cho người ký khác."),
+    )
+    field_order = ["decision", "signer", "comment"]
+
+    def __init__(self, *args, issuer: Organization | None = None, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from orgchart.selectors import signers_of
+
+        signer = self.fields["signer"]
+        if issuer is not None:
+            signer.queryset = signers_of(issuer).exclude(pk=getattr(exclude, "pk", None))
+        signer.label_from_instance = ho_ten
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "hand_over" and not data.get("signer"):
+            self.add_error("signer", _("Chọn người ký thay."))
+        return data
 
 
 class ReceiveForm(forms.Form):

@@ -418,3 +418,45 @@ def test_a_recipient_clerk_refuses_with_a_reason_and_the_issuer_sees_it(world, c
     page = text_of(login(client, "soanthao").get(f"/outgoing/{document.pk}/"))
     assert "Từ chối tiếp nhận: 1" in page
     assert "Gửi nhầm đơn vị." in page
+
+
+def test_the_designated_signer_hands_the_document_to_another_signer_from_the_task(
+    world, client, committed
+):
+    document = committed(new_draft, signer="pct.huy")
+    committed(advance, document, S.AWAITING_SIGNATURE)
+    task = open_task(document)
+    assert task.owner == user("pct.huy")
+    url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+    from django.test import Client
+
+    other = Client()
+    other.force_login(user("chutich"))
+    assert other.get(url, follow=True).status_code in (200, 403)
+    assert "Người ký thay" not in text_of(other.get(url, follow=True))
+
+    huy = login(client, "pct.huy")
+    form = text_of(huy.get(url))
+    assert "Chuyển cho người ký khác" in form and "Người ký thay" in form
+    refused = huy.post(url, {"decision": "hand_over", "comment": ""})
+    assert refused.status_code == 200 and "Chọn người ký thay" in text_of(refused)
+
+    chutich = user("chutich")
+    response = committed(
+        huy.post, url, {"decision": "hand_over", "signer": chutich.pk, "comment": "Đi công tác."}
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.status == S.AWAITING_SIGNATURE and document.signer == chutich
+    event = document.audit_events.order_by("-seq").first()
+    assert (event.action, event.actor, event.comment) == (
+        "hand_over",
+        user("pct.huy"),
+        "Đi công tác.",
+    )
+    assert event.data == {"from_signer": "pct.huy", "to_signer": "chutich"}
+    moved = open_task(document)
+    assert moved.pk == task.pk and moved.owner == chutich
+    # Now it is his to sign, and no longer the first signer's.
+    assert other.get(url).status_code == 200
+    assert huy.get(url, follow=True).redirect_chain

@@ -59,6 +59,13 @@ def perform(step: str, actor, artifact, data: dict) -> str:
         if data["decision"] == "return":
             return _("Đã trả lại dự thảo cho người soạn thảo.")
         return _("Đã duyệt, văn bản chuyển bước tiếp theo.")
+    if step == "sign" and data["decision"] == "hand_over":
+        document = services.hand_over(
+            actor=actor, document=artifact, signer=data["signer"], comment=data.get("comment", "")
+        )
+        return _("Đã chuyển văn bản cho đồng chí %(name)s ký.") % {
+            "name": document.signer.get_full_name() or document.signer.username
+        }
     if step == "sign":
         services.sign(
             actor=actor, document=artifact, decision=data["decision"], comment=data["comment"]
@@ -111,6 +118,9 @@ class TaskView(generic.FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
+        if self.step == "sign":
+            kwargs["issuer"] = self.artifact.issuer
+            kwargs["exclude"] = self.artifact.signer
         if self.step == "assign":
             kwargs["organization"] = self.artifact.organization
         if self.step == "revise":
