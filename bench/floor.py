@@ -200,9 +200,9 @@ class Floor:
                 """INSERT INTO documents_document (issuer_id, doc_type, title, body, urgency,
                     secrecy, authority_prefix, collective_name, signer_title, signer_id,
                     drafter_id, luu, status, version, book_id, number, symbol, issued_at,
-                    search_text, created_at, updated_at)
+                    search_text, open_receipts, created_at, updated_at)
                 VALUES (%s, %s, %s, %s, 'normal', 'normal', %s, %s, %s, NULL, %s, '', 'draft', 0,
-                    NULL, NULL, '', NULL, %s, %s, %s)
+                    NULL, NULL, '', NULL, %s, 0, %s, %s)
                 RETURNING id""",
                 [
                     *(self.issuer.pk, d["doc_type"], title, d["body"], d["authority_prefix"]),
