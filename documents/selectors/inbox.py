@@ -1,5 +1,5 @@
 """The inbox: the tasks waiting for the caller, derived from states, roles and the
-lifecycle's tasks in SQL (two queries for the grants, then one union, whatever the data
+lifecycle's tasks in SQL (one query for the grants, then one union, whatever the data
 size). Hộp việc and ``GET /api/v1/inbox/`` both list exactly these rows."""
 
 from __future__ import annotations

@@ -242,7 +242,7 @@ def test_several_delegated_roles(world):
     assert deputy in leaders_of(samson)
 
 
-def test_grants_cost_two_queries(world, django_assert_num_queries):
+def test_grants_cost_one_query(world, django_assert_num_queries):
     DelegationFactory(
         principal=world.user("pct.huy"),
         deputy=world.user("truongban"),
@@ -250,7 +250,7 @@ def test_grants_cost_two_queries(world, django_assert_num_queries):
         roles=[RoleCode.SIGNER],
     )
     person = world.user("truongban")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         grants_of(person)
 
 
