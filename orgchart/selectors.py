@@ -119,12 +119,12 @@ def _held(membership: str, role: str) -> str:
 _LIVE_ORG = f"SELECT o.id FROM orgchart_organization o WHERE {_valid('o')}"
 
 GRANTS_SQL = f"""
-SELECT 'own', m.organization_id, pr.role_id, NULL
+SELECT 'own', m.organization_id, pr.role_id, CAST(NULL AS INTEGER)
   FROM orgchart_membership m
   LEFT JOIN orgchart_position_roles pr ON pr.position_id = m.position_id
  WHERE m.user_id = %(user)s AND {_valid("m")} AND m.organization_id IN ({_LIVE_ORG})
 UNION
-SELECT 'own', m.organization_id, er.role_id, NULL
+SELECT 'own', m.organization_id, er.role_id, CAST(NULL AS INTEGER)
   FROM orgchart_membership m
   JOIN orgchart_membership_extra_roles er ON er.membership_id = m.id
  WHERE m.user_id = %(user)s AND {_valid("m")} AND m.organization_id IN ({_LIVE_ORG})
