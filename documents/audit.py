@@ -159,15 +159,18 @@ def _new_head(key: str) -> AuditChain:
     return AuditChain.objects.select_for_update().get(key=key)
 
 
-def latest_actor(artifact: Document | Receipt):
-    """Who took the step that led the artifact into its current state (None: the system)."""
+def latest_step(artifact: Document | Receipt) -> tuple[object, str | None]:
+    """Who took the step that led the artifact into its current state (None: the system),
+    and the state it left; (None, None) when no event says."""
     events = AuditEvent.objects.filter(to_status=artifact.status).select_related("actor")
     if isinstance(artifact, Document):
         events = events.filter(document=artifact, receipt__isnull=True)
     else:
         events = events.filter(receipt=artifact)
     event = events.order_by("-seq").first()
-    return event.actor if event is not None else None
+    if event is None:
+        return None, None
+    return event.actor, event.from_status
 
 
 def _jsonable(data: dict) -> dict:

@@ -29,7 +29,7 @@ from viewflow.workflow import PROCESS, STATUS
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Process, Task
 
-from documents.audit import latest_actor
+from documents.audit import latest_step
 from documents.lifecycle import DOCUMENT, RECEIPT, Lifecycle
 from documents.lifecycle import Task as DeclaredTask
 from documents.models import Document, Receipt, ReceiptStatus
@@ -98,9 +98,21 @@ def on_step(sender, artifacts: list, action: str, actor=None, **kwargs) -> None:
         follow(list(copies), actor=None, only_existing=True)
 
 
-def follow(artifacts: Sequence[Document] | Sequence[Receipt], *, actor, only_existing=False):
+#: ``follow(took=ANY)``: the step took whichever task was open.
+ANY = "*"
+
+
+def follow(
+    artifacts: Sequence[Document] | Sequence[Receipt],
+    *,
+    actor,
+    only_existing: bool = False,
+    took: str | None = ANY,
+):
     """Bring the processes of ``artifacts`` (all of one model, their rows locked or freshly
-    written by the caller's transaction) in line with their states."""
+    written by the caller's transaction) in line with their states. A task closed here is
+    done by ``actor`` when it is the kind the step ``took``; any other is cancelled, so
+    nobody is credited with work they did not do."""
     if not artifacts:
         return
     model = type(artifacts[0])
@@ -152,7 +164,7 @@ def follow(artifacts: Sequence[Document] | Sequence[Receipt], *, actor, only_exi
                 kept = task
                 if not _same_owner(task, fields):
                     reowned.append((task, fields))
-            elif credited is not None:
+            elif credited is not None and took in (ANY, task.flow_task.name):
                 done.append(task.pk)
             else:
                 canceled.append(task.pk)
@@ -284,6 +296,10 @@ def drifted(model, limit: int) -> list[int]:
     )
 
 
+def lifecycle_of_model(model) -> Lifecycle:
+    return FLOWS[model][1]
+
+
 def reconcile(limit: int = 500) -> int:
     """Bring at most ``limit`` drifted processes of each flow in line; return how many. Each
     artifact in its own transaction under its row lock, credited to whoever took the step
@@ -298,7 +314,9 @@ def reconcile(limit: int = 500) -> int:
                 artifact = locked.first()
                 if artifact is None:
                     continue
-                follow([artifact], actor=latest_actor(artifact))
+                actor, left = latest_step(artifact)
+                task = lifecycle_of_model(model).state(left).task if left else None
+                follow([artifact], actor=actor, took=task.kind if task else None)
                 fixed += 1
     return fixed
 
