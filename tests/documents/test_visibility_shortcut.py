@@ -1,0 +1,44 @@
+"""``is_visible`` answers the plainest cases from the row in hand; whenever it does, the SQL
+of ``visible_documents``/``visible_receipts`` must say the same, for every person and every
+state of a document and of a receipt."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from documents import services
+from documents.models import Document, Receipt
+from documents.selectors import visible_documents, visible_receipts
+from documents.selectors.visibility import plainly_visible
+from orgchart.selectors import grants_of
+from tests.support import advance, new_draft, settle_all
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_shortcut_never_shows_what_the_sql_hides(world):
+    for state in ("draft", "in_review", "awaiting_signature", "issued", "dispatched"):
+        advance(new_draft(title=f"Thường {state}"), state)
+        advance(new_draft(title=f"Mật {state}", secrecy="mat"), state)
+    done = advance(new_draft(title="Hoàn thành"), "dispatched")
+    for receipt in Receipt.objects.filter(status="pending"):
+        services.deliver(receipt=receipt)
+    settle_all(done)
+    people = list(get_user_model().objects.filter(memberships__isnull=False).distinct())
+    documents = list(Document.objects.all())
+    receipts = list(Receipt.objects.select_related("document"))
+    checked = 0
+    for person in people:
+        grants = grants_of(person)
+        seen_documents = set(visible_documents(person, grants).values_list("pk", flat=True))
+        seen_receipts = set(visible_receipts(person, grants).values_list("pk", flat=True))
+        for document in documents:
+            if plainly_visible(person, document, grants):
+                assert document.pk in seen_documents, (person.username, document.title)
+                checked += 1
+        for receipt in receipts:
+            if plainly_visible(person, receipt, grants):
+                assert receipt.pk in seen_receipts, (person.username, receipt.pk)
+                checked += 1
+    assert checked > 50
