@@ -162,6 +162,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentStatusEnum": "documents.models.DocumentStatus",
         "ReceiptStatusEnum": "documents.models.ReceiptStatus",
+        "PurposeEnum": "documents.lifecycle.Purpose",
+        "SharePurposeEnum": "documents.lifecycle.SharePurpose",
     },
 }
 

@@ -9,7 +9,9 @@ module or checked against it by a test:
 - who may do what (``selectors.permissions``), the secret-visibility clauses for whoever must act
   now (``selectors.visibility``), ``allowed_actions`` and the inbox (``selectors.inbox``);
 - the flows' nodes, routing and queues (``workflow.flows``), the task screens' step table and
-  the history labels (``workflow.views``).
+  the history labels (``workflow.views``);
+- who may share a document with one person, what that lets the person do, and in which states
+  (``Lifecycle.shares``, read by ``selectors.sharing`` and ``selectors.visibility``).
 
 Adding a state means one ``State`` entry here and the service that takes the action.
 See docs/ARCHITECTURE.md.
@@ -58,6 +60,14 @@ class Purpose(models.TextChoices):
     EXECUTE = "execute", _("Để thực hiện (t/h)")
     COORDINATE = "coordinate", _("Để phối hợp (p/h)")
     INFORM = "inform", _("Để biết")
+
+
+class SharePurpose(models.TextChoices):
+    """Why a document is shared with one person beyond what the org chart lets them see."""
+
+    COMMENT = "comment", _("Xin ý kiến")
+    INFORM = "inform", _("Chuyển để biết")
+    SECRET = "secret", _("Được xem văn bản mật")
 
 
 #: Purposes whose recipients must handle the document and report back; the others stop at
@@ -186,6 +196,29 @@ class State:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A way of sharing a document with one person: a per-object grant the org chart cannot
+    express, kept as a django-guardian row of ``permission`` (a codename of
+    ``models.Document.Meta.permissions``) on the document.
+
+    ``who`` may give it while the document is in one of ``states`` and take it back in any
+    state. Its holder may read the document, a secret one only when ``shows_secret``, and
+    take each action of ``lets`` in the states listed there.
+
+    Shares are not ``State.actions``: giving one is not a step of the document (its state,
+    its task and everyone's ``allowed_actions`` stay as they are), and its holder is named by
+    a guardian row, which the ``Actor`` vocabulary of roles and named fields does not cover.
+    """
+
+    purpose: str
+    permission: str
+    who: Actor
+    states: tuple[str, ...]
+    shows_secret: bool = False
+    lets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Lifecycle:
     name: str
     #: The organisation whose roles count, and where the artifact's audit chain lives.
@@ -195,6 +228,8 @@ class Lifecycle:
     always: Guard | None = None
     #: History labels of every audit verb of this artifact: its actions and its other events.
     labels: dict[str, Promise] = field(default_factory=dict)
+    #: The ways the artifact may be shared with one person, by purpose.
+    shares: tuple[Share, ...] = ()
 
     def state(self, status: str) -> State:
         return self._by_status[status]
@@ -271,6 +306,19 @@ class Lifecycle:
     def label(self, verb: str) -> str:
         return str(self.labels.get(verb, verb))
 
+    def share(self, purpose: str) -> Share:
+        for declared in self.shares:
+            if declared.purpose == purpose:
+                return declared
+        raise LookupError(f"{self.name}: no share {purpose!r}")
+
+
+#: Who may share a document: its drafter and the issuer's reviewers, clerks and signers.
+SHARERS = DRAFTER | role(RoleCode.REVIEWER) | role(RoleCode.CLERK) | role(RoleCode.SIGNER)
+#: Who may show a secret document to someone by name.
+SECRET_KEEPERS = role(RoleCode.SIGNER) | role(RoleCode.LEADER)
+BEFORE_SIGNATURE = (S.DRAFT, S.IN_REVIEW, S.FORMAT_CHECK, S.RETURNED, S.AWAITING_SIGNATURE)
+LIVE = tuple(s for s in DocumentStatus if s not in (S.WITHDRAWN, S.RECALLED))
 
 DOCUMENT = Lifecycle(
     name="document",
@@ -374,7 +422,23 @@ DOCUMENT = Lifecycle(
         "complete": _("Hoàn thành"),
         "grant": _("Chia sẻ văn bản"),
         "revoke": _("Thôi chia sẻ"),
+        "opinion": _("Cho ý kiến"),
     },
+    # Sharing, for the issuer's people with a part in the document's flow; showing a secret
+    # document to someone by name, for its signers and leaders only. Opinions are asked
+    # while the text can still change; nothing is shared any more once the draft is
+    # withdrawn or the document recalled (a grant can still be taken back).
+    shares=(
+        Share(
+            SharePurpose.COMMENT,
+            "comment_document",
+            SHARERS,
+            BEFORE_SIGNATURE,
+            lets={"opinion": BEFORE_SIGNATURE},
+        ),
+        Share(SharePurpose.INFORM, "inform_document", SHARERS, LIVE),
+        Share(SharePurpose.SECRET, "read_secret_document", SECRET_KEEPERS, LIVE, shows_secret=True),
+    ),
 )
 
 RECEIPT = Lifecycle(

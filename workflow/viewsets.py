@@ -18,7 +18,7 @@ from viewflow.workflow.flow.views import (
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
-from .views import documents, inbox, lists
+from .views import documents, inbox, lists, sharing
 
 
 class VisibleProcessListView(DashboardProcessListView):
@@ -125,6 +125,9 @@ class OutgoingApp(SignedInMixin, Application):
     index_path = path("", documents.OutgoingListView.as_view(), name="index")
     create_path = path("soan-thao/", documents.DraftCreateView.as_view(), name="create")
     detail_path = path("<int:pk>/", documents.DocumentDetailView.as_view(), name="detail")
+    share_path = path("<int:pk>/chia-se/", sharing.ShareView.as_view(), name="share")
+    unshare_path = path("<int:pk>/thoi-chia-se/", sharing.UnshareView.as_view(), name="unshare")
+    opinion_path = path("<int:pk>/cho-y-kien/", sharing.OpinionView.as_view(), name="opinion")
 
 
 class IncomingApp(SignedInMixin, Application):

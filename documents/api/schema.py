@@ -46,6 +46,23 @@ receipt that arrived), `assign` (an acknowledged receipt that must be handled), 
 (a receipt assigned to the caller). `receipt` is null for document tasks; `due` is the
 receipt's deadline.
 
+**Sharing.** A document may be shared with one active person of the org chart beyond what
+the chart lets them see: `comment` (xin ý kiến: they may read it and give an opinion), `inform`
+(để biết: they may read it) or `secret` (they may read it although it is secret; a secret
+document is shown through `comment`/`inform` only to someone who may already read it).
+`GET /api/v1/documents/{id}/shares/` lists the shares `{person, full_name, purpose,
+purpose_label, granted_at, granted_by}` (issuer side only, others get 403).
+`POST .../shares/ {"person": "<username>", "purpose"}` shares it: 201, or 200 when it was
+already shared so (no second trail event). `DELETE .../shares/{person}/{purpose}/` takes it
+back: 204, also when it was not shared so. Who may share: the document's drafter and the
+issuer's reviewers, clerks and signers; `secret` only the issuer's signers and leaders. A
+`comment` share is given while the text can still change (draft to awaiting signature),
+`inform` and `secret` in every state but withdrawn and recalled (else 409); a share is taken
+back in any state by whoever may give it. `POST /api/v1/documents/{id}/opinion/ {"comment"}`:
+the opinion of someone holding a `comment` share, before signing (201 with the trail event
+`opinion`; anyone else 403, after signing 409). Shares and opinions are in the audit trail
+(`grant`, `revoke`, `opinion`).
+
 **Uploads.** `POST /api/v1/documents/{id}/attachments/` (multipart, field `file`): PDF, DOCX,
 XLSX, ODT, PNG or JPEG, recognised by content, not by name (else 415); larger than the
 configured limit (default 20 MB) → 413. The stored name is generated; the original name is

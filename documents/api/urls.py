@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import sharing, views
 from .exceptions import not_found
 
 app_name = "api"
@@ -15,6 +15,13 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("inbox/", views.InboxView.as_view({"get": "list"}), name="inbox"),
+    path("documents/<int:id>/shares/", sharing.SharesView.as_view(), name="document-shares"),
+    path(
+        "documents/<int:id>/shares/<str:person>/<str:purpose>/",
+        sharing.ShareView.as_view(),
+        name="document-share",
+    ),
+    path("documents/<int:id>/opinion/", sharing.OpinionView.as_view(), name="document-opinion"),
     *router.urls,
     re_path(r"^[\s\S]*$", not_found),
 ]

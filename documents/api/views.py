@@ -362,6 +362,7 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
         document = self.document()
         qs = (
             AuditEvent.objects.filter(document=document)
+            .exclude(selectors.hidden_share_events(request.user, document, self.grants()))
             .select_related("actor", "on_behalf_of")
             .order_by("seq")
         )

@@ -1,10 +1,21 @@
 """Every read that depends on who asks: visibility (in SQL), permissions (derived from
-documents.lifecycle), the inbox and the overdue list."""
+documents.lifecycle), shares, the inbox and the overdue list."""
 
 from ..lifecycle import TASK_KINDS
 from .inbox import open_tasks
 from .overdue import late_q, overdue_receipts, working_day_cutoff
 from .permissions import Authorization, allowed_actions, authorize, can, decide, lifecycle_of
+from .sharing import (
+    ShareRow,
+    authorize_opinion,
+    authorize_share,
+    held_shares,
+    hidden_share_events,
+    may_give_opinion,
+    share_purposes,
+    shareable_people,
+    shares_of,
+)
 from .visibility import (
     get_visible_document,
     get_visible_receipt,
@@ -17,18 +28,27 @@ from .visibility import (
 __all__ = [
     "TASK_KINDS",
     "Authorization",
+    "ShareRow",
     "allowed_actions",
     "authorize",
+    "authorize_opinion",
+    "authorize_share",
     "can",
     "decide",
     "get_visible_document",
     "get_visible_receipt",
+    "held_shares",
+    "hidden_share_events",
     "incoming_receipts",
     "is_visible",
     "late_q",
     "lifecycle_of",
+    "may_give_opinion",
     "open_tasks",
     "overdue_receipts",
+    "share_purposes",
+    "shareable_people",
+    "shares_of",
     "visible_documents",
     "visible_receipts",
     "working_day_cutoff",

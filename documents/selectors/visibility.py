@@ -2,12 +2,16 @@
 
 Ordinary documents: the issuing organisation's people, and the recipients' once their copy
 has arrived. Secret documents: their participants, and whoever must act on them now, as the
-lifecycle's tasks say.
+lifecycle's tasks say. Besides, whoever a document was shared with (a django-guardian row of
+one of ``DOCUMENT.shares``): an ordinary document through any share, a secret one only
+through a share that ``shows_secret``.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
+from guardian.models import UserObjectPermission
 
 from orgchart.selectors import Grants, grants_of
 
@@ -17,6 +21,27 @@ from ..models import Document, Receipt, ReceiptStatus, Secrecy
 from .rules import queue_roles, task_rows_q
 
 R = ReceiptStatus
+
+
+def share_rows() -> QuerySet[UserObjectPermission]:
+    """The guardian rows of documents' shares (group rows are never written)."""
+    return UserObjectPermission.objects.filter(
+        content_type__app_label=Document._meta.app_label,
+        content_type__model=Document._meta.model_name,
+        permission__codename__in=[s.permission for s in DOCUMENT.shares],
+    )
+
+
+def _shared_with(user, *, shows_secret: bool) -> QuerySet:
+    """Ids of the documents shared with ``user``, as a subquery (guardian keeps the id as
+    text)."""
+    codenames = [s.permission for s in DOCUMENT.shares if s.shows_secret == shows_secret]
+    return (
+        share_rows()
+        .filter(user_id=user.pk, permission__codename__in=codenames)
+        .annotate(document_pk=Cast("object_pk", BigIntegerField()))
+        .values("document_pk")
+    )
 
 
 def visible_documents(user, grants: Grants | None = None) -> QuerySet[Document]:
@@ -43,6 +68,9 @@ def visible_documents(user, grants: Grants | None = None) -> QuerySet[Document]:
                 organization_id__in=sorted(g.orgs_with(*queue_roles(RECEIPT)))
             ).values("document_id")
         )
+        # Shared with the user by name.
+        | Q(secrecy=Secrecy.NORMAL, pk__in=_shared_with(user, shows_secret=False))
+        | Q(pk__in=_shared_with(user, shows_secret=True))
     )
     return Document.objects.filter(q)
 

@@ -29,6 +29,7 @@ from .receiving import (
     register_incoming,
     start_handling,
 )
+from .sharing import give_opinion, share, unshare
 
 __all__ = [
     "Decision",
@@ -42,6 +43,7 @@ __all__ = [
     "deliver_many",
     "dispatch",
     "edit_draft",
+    "give_opinion",
     "hand_over",
     "mark_delivery_problem",
     "recall",
@@ -49,8 +51,10 @@ __all__ = [
     "register",
     "register_incoming",
     "review",
+    "share",
     "sign",
     "start_handling",
     "submit",
+    "unshare",
     "withdraw",
 ]

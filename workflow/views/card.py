@@ -14,6 +14,7 @@ from documents.models import AuditEvent, Document, ReceiptStatus
 from documents.numbering import date_line
 
 from ..middleware import request_grants
+from .sharing import share_details
 
 R = ReceiptStatus
 
@@ -55,6 +56,7 @@ def document_context(request, document: Document | None, full: bool = True) -> d
     context["attachments"] = list(document.attachments.all())
     # Every receipt's event carries its document too: one indexed filter finds them all.
     events = AuditEvent.objects.filter(document=document)
+    events = events.exclude(selectors.hidden_share_events(request.user, document, grants))
     events = events.select_related("actor", "receipt__organization").order_by("seq")
     context["events"] = [
         {
@@ -64,6 +66,7 @@ def document_context(request, document: Document | None, full: bool = True) -> d
         }
         for e in events
     ]
+    share_details(context["events"])
     context["allowed_actions"] = selectors.allowed_actions(request.user, document, grants)
     if issuer_side:
         context.update(receipt_summary(document))

@@ -23,6 +23,7 @@ from .. import forms
 from ..bookkeeping import open_task
 from ..middleware import request_grants
 from .card import document_context, format_date
+from .sharing import sharing_context
 
 SNIFFED_TYPES = (
     (b"%PDF-", "application/pdf"),
@@ -104,6 +105,7 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         except NotFound:
             raise Http404 from None
         context.update(document_context(self.request, document, full=True))
+        context["sharing"] = sharing_context(self.request, document)
         task = open_task(document)
         context["open_task"] = task
         if task is not None:
