@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "workflow.middleware.FlowPermissionCacheMiddleware",
+    "workflow.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "workflow.middleware.ServiceErrorMiddleware",
     "viewflow.middleware.SiteMiddleware",

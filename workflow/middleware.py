@@ -1,5 +1,6 @@
-"""Request plumbing for the UI: the asker's org-chart grants, computed once per request, and
-service errors turned into a message instead of an error page."""
+"""Request plumbing for the UI: the signed-in rule, the asker's org-chart grants computed once
+per request, Vietnamese first, and service errors turned into a message instead of an error
+page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,11 +39,6 @@ def request_grants(request) -> Grants:
     return grants
 
 
-def grant_keys(grants: Grants) -> frozenset[str]:
-    """The strings viewflow compares with ``owner_permission + "_" + owner_permission_obj_pk``."""
-    return frozenset(f"{role_permission(role)}_{org_id}" for org_id, role in grants.roles)
-
-
 class VietnameseFirstMiddleware:
     """The UI speaks Vietnamese unless the user picked English (the language cookie): the
     browser's Accept-Language is not asked, so an English-configured browser at a ward office
@@ -62,26 +57,24 @@ class VietnameseFirstMiddleware:
 PUBLIC_PATHS = ("/api/", "/admin/", "/static/", "/media/", "/accounts/", "/i18n/", "/jsi18n/")
 
 
-class FlowPermissionCacheMiddleware:
-    """viewflow's queue reads ``user._viewflow_per_object_perm_cache`` and, when it is absent,
-    fetches every guardian row of the user (two queries per row on each flow page). Queues
-    here follow the org chart, not guardian rows, so the cache is filled — lazily, from the
-    same two queries the document rules use — with the (role, organisation) pairs the user
-    holds. Guardian grants alone never put a task in anyone's queue: the services would refuse
-    them anyway."""
+class SignInRequiredMiddleware:
+    """Deny by default: every page of the UI needs a signed-in person (the API, the admin and
+    the sign-in pages see to their own).
+
+    It used to fill viewflow's ``_viewflow_per_object_perm_cache`` as well, so that
+    viewflow's ``user_queue`` would not read every guardian row of the person. Nothing on
+    these pages calls ``user_queue`` any more: Hộp việc's lists and badges come from
+    documents.selectors (``workflow.views.lists``, ``InboxApp.get_context_data``), the task
+    screens ask the lifecycle (``nodes.ServiceView``) and never look for a "next task", and
+    the flows' own queue pages are not routed. tests/workflow/test_sharing_ui.py checks that
+    a person holding many guardian rows gets no guardian query from viewflow on them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(PUBLIC_PATHS):
-            user = request.user
-            if not user.is_authenticated:
-                # Deny by default: every page of the UI needs a login.
-                return redirect_to_login(request.get_full_path())
-            request.user._viewflow_per_object_perm_cache = SimpleLazyObject(
-                lambda: grant_keys(request_grants(request))
-            )
+        if not request.path.startswith(PUBLIC_PATHS) and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 
 
