@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -102,13 +103,25 @@ def on_step(sender, artifacts: list, action: str, actor=None, **kwargs) -> None:
 ANY = "*"
 
 
+@dataclass
+class _Plan:
+    """The writes that bring a batch of processes in line, gathered before any is made."""
+
+    done: list[int] = field(default_factory=list)
+    canceled: list[int] = field(default_factory=list)
+    created: list[Task] = field(default_factory=list)
+    reowned: list[tuple[Task, dict[str, Any]]] = field(default_factory=list)
+    finished: list[int] = field(default_factory=list)
+    reopened: list[int] = field(default_factory=list)
+
+
 def follow(
     artifacts: Sequence[Document] | Sequence[Receipt],
     *,
     actor,
     only_existing: bool = False,
     took: str | None = ANY,
-):
+) -> None:
     """Bring the processes of ``artifacts`` (all of one model, their rows locked or freshly
     written by the caller's transaction) in line with their states. A task closed here is
     done by ``actor`` when it is the kind the step ``took``; any other is cancelled, so
@@ -117,8 +130,35 @@ def follow(
         return
     model = type(artifacts[0])
     flow_class, lifecycle = FLOWS[model]
-    content_type = _content_type(model)
     now = timezone.now()
+    processes = _processes(flow_class, model, artifacts, create=not only_existing, now=now)
+    rows = [a for a in artifacts if a.pk in processes]
+    open_by_process: dict[int, list[Task]] = defaultdict(list)
+    for task in Task.objects.filter(
+        process__in=[p.pk for p in processes.values()], flow_task_type=HUMAN, status__in=OPEN
+    ).order_by("pk"):
+        open_by_process[task.process_id].append(task)
+    credited = actor if actor is not None and actor.is_authenticated else None
+    plan = _Plan()
+    for artifact in rows:
+        process = processes[artifact.pk]
+        _plan_one(
+            plan,
+            flow_class,
+            lifecycle,
+            artifact,
+            process,
+            open_by_process[process.pk],
+            credit=credited is not None,
+            took=took,
+            now=now,
+        )
+    _write(plan, credited, now)
+
+
+def _processes(flow_class, model, artifacts, *, create: bool, now) -> dict[int, Process]:
+    """The artifacts' processes, locked; those missing are started when ``create``."""
+    content_type = _content_type(model)
     processes = {
         p.artifact_object_id: p
         for p in Process.objects.select_for_update()
@@ -129,73 +169,67 @@ def follow(
         )
         .order_by("pk")
     }
-    if only_existing:
-        artifacts = [a for a in artifacts if a.pk in processes]
-    new_processes = [
-        Process(
-            flow_class=flow_class,
-            artifact_content_type=content_type,
-            artifact_object_id=a.pk,
-            created=now,
-        )
-        for a in artifacts
-        if a.pk not in processes
-    ]
-    if new_processes:
-        for process in Process.objects.bulk_create(new_processes):
-            processes[process.artifact_object_id] = process
-    open_by_process: dict[int, list[Task]] = defaultdict(list)
-    for task in Task.objects.filter(
-        process__in=[p.pk for p in processes.values()], flow_task_type=HUMAN, status__in=OPEN
-    ).order_by("pk"):
-        open_by_process[task.process_id].append(task)
-
-    done, canceled, created, reowned = [], [], [], []
-    finished, reopened = [], []
-    credited = actor if actor is not None and actor.is_authenticated else None
-    for artifact in artifacts:
-        process = processes[artifact.pk]
-        declared = lifecycle.task_for(artifact)
-        node = getattr(flow_class, declared.kind) if declared else None
-        fields = owner_fields(lifecycle, declared, artifact) if declared else None
-        kept = None
-        for task in open_by_process.get(process.pk, []):
-            if kept is None and node is not None and task.flow_task == node:
-                kept = task
-                if not _same_owner(task, fields):
-                    reowned.append((task, fields))
-            elif credited is not None and took in (ANY, task.flow_task.name):
-                done.append(task.pk)
-            else:
-                canceled.append(task.pk)
-        if node is not None and kept is None:
-            created.append(
-                Task(
-                    process_id=process.pk,
-                    flow_task=node,
-                    flow_task_type=HUMAN,
-                    created=now,
-                    assigned=now if fields["owner_id"] else None,
-                    **fields,
-                )
+    missing = [a for a in artifacts if a.pk not in processes] if create else []
+    if missing:
+        started = Process.objects.bulk_create(
+            Process(
+                flow_class=flow_class,
+                artifact_content_type=content_type,
+                artifact_object_id=a.pk,
+                created=now,
             )
-        if node is None and process.status == PROCESS.NEW:
-            finished.append(process.pk)
-        elif node is not None and process.status != PROCESS.NEW:
-            reopened.append(process.pk)
+            for a in missing
+        )
+        processes.update({p.artifact_object_id: p for p in started})
+    return processes
 
-    if done:
-        Task.objects.filter(pk__in=done).update(status=STATUS.DONE, owner=credited, finished=now)
-    if canceled:
-        Task.objects.filter(pk__in=canceled).update(status=STATUS.CANCELED, finished=now)
-    for task, fields in reowned:
+
+def _plan_one(plan, flow_class, lifecycle, artifact, process, open_tasks, *, credit, took, now):
+    declared = lifecycle.task_for(artifact)
+    node = getattr(flow_class, declared.kind) if declared else None
+    fields = owner_fields(lifecycle, declared, artifact) if declared else {}
+    kept = None
+    for task in open_tasks:
+        if kept is None and node is not None and task.flow_task == node:
+            kept = task
+            if not _same_owner(task, fields):
+                plan.reowned.append((task, fields))
+        elif credit and took in (ANY, task.flow_task.name):
+            plan.done.append(task.pk)
+        else:
+            plan.canceled.append(task.pk)
+    if node is not None and kept is None:
+        plan.created.append(
+            Task(
+                process_id=process.pk,
+                flow_task=node,
+                flow_task_type=HUMAN,
+                created=now,
+                assigned=now if fields["owner_id"] else None,
+                **fields,
+            )
+        )
+    if node is None and process.status == PROCESS.NEW:
+        plan.finished.append(process.pk)
+    elif node is not None and process.status != PROCESS.NEW:
+        plan.reopened.append(process.pk)
+
+
+def _write(plan: _Plan, credited, now) -> None:
+    if plan.done:
+        Task.objects.filter(pk__in=plan.done).update(
+            status=STATUS.DONE, owner=credited, finished=now
+        )
+    if plan.canceled:
+        Task.objects.filter(pk__in=plan.canceled).update(status=STATUS.CANCELED, finished=now)
+    for task, fields in plan.reowned:
         Task.objects.filter(pk=task.pk).update(assigned=now, **fields)
-    if created:
-        Task.objects.bulk_create(created)
-    if finished:
-        Process.objects.filter(pk__in=finished).update(status=PROCESS.DONE, finished=now)
-    if reopened:
-        Process.objects.filter(pk__in=reopened).update(status=PROCESS.NEW, finished=None)
+    if plan.created:
+        Task.objects.bulk_create(plan.created)
+    if plan.finished:
+        Process.objects.filter(pk__in=plan.finished).update(status=PROCESS.DONE, finished=now)
+    if plan.reopened:
+        Process.objects.filter(pk__in=plan.reopened).update(status=PROCESS.NEW, finished=None)
 
 
 # ---------------------------------------------------------------------------------------------

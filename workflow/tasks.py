@@ -212,7 +212,7 @@ def _by_email(receipt: Receipt, address: str, *, problem: str = "") -> bool:
     message. The receipt row stays locked meanwhile, so two workers never both send it."""
     try:
         notifications.external_message(receipt, address).send()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  (whatever the mail backend raises is a problem to record and retry)
         log.warning("e-mail delivery of receipt %s to %s failed: %s", receipt.pk, address, exc)
         return _problem(
             receipt,

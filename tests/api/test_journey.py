@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_seed_plan_from_draft_to_completed(api, django_capture_on_commit_callbac
     assert {r["status"] for r in progress["results"]} == {"delivered"}
     assert {r["code"] for r in progress["results"]} == {"01"}
 
-    deadline = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+    deadline = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
     for row in progress["results"]:
         code = row["organization"]
         clerk = api.as_(f"vt.{code}")

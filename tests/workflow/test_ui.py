@@ -177,18 +177,18 @@ def _bulk_world(n: int, world) -> None:
                 finished=now,
             )
         )
-    for process in processes[n:]:
-        tasks.append(
-            Task(
-                process=process,
-                flow_task=IncomingFlow.acknowledge,
-                flow_task_type="HUMAN",
-                status=STATUS.NEW,
-                owner_permission=role_permission("clerk"),
-                owner_permission_content_type=org_ct,
-                owner_permission_obj_pk=str(bacson.pk),
-            )
+    tasks.extend(
+        Task(
+            process=process,
+            flow_task=IncomingFlow.acknowledge,
+            flow_task_type="HUMAN",
+            status=STATUS.NEW,
+            owner_permission=role_permission("clerk"),
+            owner_permission_content_type=org_ct,
+            owner_permission_obj_pk=str(bacson.pk),
         )
+        for process in processes[n:]
+    )
     Task.objects.bulk_create(tasks)
     permission = Permission.objects.get(codename="view_document")
     UserObjectPermission.objects.bulk_create(

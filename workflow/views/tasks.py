@@ -8,9 +8,15 @@ step is no longer this person's (taken meanwhile) a message says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
@@ -23,80 +29,102 @@ from .. import forms
 from ..middleware import CONCURRENT_MESSAGE
 from .card import document_context, document_url
 
-#: task kind (documents.lifecycle) → (form class, title of the submit button); a test checks
-#: that every task kind has exactly one entry.
-STEPS = {
-    "submit": (forms.ConfirmForm, gettext_lazy("Trình duyệt")),
-    "revise": (forms.ReviseForm, gettext_lazy("Trình lại")),
-    "review": (forms.ReviewForm, gettext_lazy("Gửi ý kiến")),
-    "format_check": (forms.ReviewForm, gettext_lazy("Gửi ý kiến")),
-    "sign": (forms.SignForm, gettext_lazy("Xác nhận")),
-    "register": (forms.ConfirmForm, gettext_lazy("Vào sổ, cấp số")),
-    "dispatch": (forms.ConfirmForm, gettext_lazy("Phát hành")),
-    "acknowledge": (forms.ReceiveForm, gettext_lazy("Xác nhận")),
-    "assign": (forms.AssignForm, gettext_lazy("Phân công")),
-    "complete": (forms.ReportForm, gettext_lazy("Hoàn thành")),
+
+def _submit(actor, document, data) -> str:
+    services.submit(actor=actor, document=document, comment=data.get("comment", ""))
+    return _("Đã trình duyệt dự thảo.")
+
+
+def _revise(actor, document, data) -> str:
+    changes = {k: data[k] for k in ("title", "body") if k in data}
+    services.edit_draft(actor=actor, document=document, **changes)
+    services.submit(actor=actor, document=document, comment=data.get("comment", ""))
+    return _("Đã trình lại dự thảo.")
+
+
+def _review(actor, document, data) -> str:
+    services.review(
+        actor=actor, document=document, decision=data["decision"], comment=data.get("comment", "")
+    )
+    if data["decision"] == "return":
+        return _("Đã trả lại dự thảo cho người soạn thảo.")
+    return _("Đã duyệt, văn bản chuyển bước tiếp theo.")
+
+
+def _sign(actor, document, data) -> str:
+    if data["decision"] == "hand_over":
+        document = services.hand_over(
+            actor=actor, document=document, signer=data["signer"], comment=data.get("comment", "")
+        )
+        signer = document.signer
+        return _("Đã chuyển văn bản cho đồng chí %(name)s ký.") % {
+            "name": signer.get_full_name() or signer.username if signer else ""
+        }
+    services.sign(
+        actor=actor, document=document, decision=data["decision"], comment=data["comment"]
+    )
+    if data["decision"] == "return":
+        return _("Đã trả lại dự thảo cho người soạn thảo.")
+    return _("Đã ký văn bản.")
+
+
+def _register(actor, document, data) -> str:
+    document = services.register(actor=actor, document=document)
+    return _("Đã vào sổ: số %(symbol)s.") % {"symbol": document.symbol}
+
+
+def _dispatch(actor, document, data) -> str:
+    services.dispatch(actor=actor, document=document)
+    return _("Đã phát hành văn bản tới các nơi nhận.")
+
+
+def _acknowledge(actor, receipt, data) -> str:
+    if data["decision"] == "refuse":
+        services.refuse(actor=actor, receipt=receipt, reason=data.get("reason", ""))
+        return _("Đã từ chối tiếp nhận.")
+    receipt = services.acknowledge(actor=actor, receipt=receipt)
+    return _("Đã tiếp nhận, số đến %(number)s.") % {"number": receipt.incoming_number}
+
+
+def _assign(actor, receipt, data) -> str:
+    services.assign(
+        actor=actor, receipt=receipt, assignee=data["assignee"], deadline=data.get("deadline")
+    )
+    return _("Đã phân công xử lý.")
+
+
+def _complete(actor, receipt, data) -> str:
+    services.complete(actor=actor, receipt=receipt, report=data["report"])
+    return _("Đã hoàn thành và báo cáo kết quả.")
+
+
+@dataclass(frozen=True)
+class Step:
+    form: type[django_forms.Form]
+    button: Promise
+    #: (actor, artifact, cleaned data) → the message to show; calls the services.
+    perform: Callable[[Any, Any, dict], str]
+
+
+#: task kind (documents.lifecycle) → its screen; a test checks that every task kind has
+#: exactly one entry.
+STEPS: dict[str, Step] = {
+    "submit": Step(forms.ConfirmForm, gettext_lazy("Trình duyệt"), _submit),
+    "revise": Step(forms.ReviseForm, gettext_lazy("Trình lại"), _revise),
+    "review": Step(forms.ReviewForm, gettext_lazy("Gửi ý kiến"), _review),
+    "format_check": Step(forms.ReviewForm, gettext_lazy("Gửi ý kiến"), _review),
+    "sign": Step(forms.SignForm, gettext_lazy("Xác nhận"), _sign),
+    "register": Step(forms.ConfirmForm, gettext_lazy("Vào sổ, cấp số"), _register),
+    "dispatch": Step(forms.ConfirmForm, gettext_lazy("Phát hành"), _dispatch),
+    "acknowledge": Step(forms.ReceiveForm, gettext_lazy("Xác nhận"), _acknowledge),
+    "assign": Step(forms.AssignForm, gettext_lazy("Phân công"), _assign),
+    "complete": Step(forms.ReportForm, gettext_lazy("Hoàn thành"), _complete),
 }
 
 
 def perform(step: str, actor, artifact, data: dict) -> str:
     """Call the service of ``step``; return the message to show."""
-    if step == "submit":
-        services.submit(actor=actor, document=artifact, comment=data.get("comment", ""))
-        return _("Đã trình duyệt dự thảo.")
-    if step == "revise":
-        changes = {k: data[k] for k in ("title", "body") if k in data}
-        services.edit_draft(actor=actor, document=artifact, **changes)
-        services.submit(actor=actor, document=artifact, comment=data.get("comment", ""))
-        return _("Đã trình lại dự thảo.")
-    if step in ("review", "format_check"):
-        services.review(
-            actor=actor,
-            document=artifact,
-            decision=data["decision"],
-            comment=data.get("comment", ""),
-        )
-        if data["decision"] == "return":
-            return _("Đã trả lại dự thảo cho người soạn thảo.")
-        return _("Đã duyệt, văn bản chuyển bước tiếp theo.")
-    if step == "sign" and data["decision"] == "hand_over":
-        document = services.hand_over(
-            actor=actor, document=artifact, signer=data["signer"], comment=data.get("comment", "")
-        )
-        return _("Đã chuyển văn bản cho đồng chí %(name)s ký.") % {
-            "name": document.signer.get_full_name() or document.signer.username
-        }
-    if step == "sign":
-        services.sign(
-            actor=actor, document=artifact, decision=data["decision"], comment=data["comment"]
-        )
-        if data["decision"] == "return":
-            return _("Đã trả lại dự thảo cho người soạn thảo.")
-        return _("Đã ký văn bản.")
-    if step == "register":
-        document = services.register(actor=actor, document=artifact)
-        return _("Đã vào sổ: số %(symbol)s.") % {"symbol": document.symbol}
-    if step == "dispatch":
-        services.dispatch(actor=actor, document=artifact)
-        return _("Đã phát hành văn bản tới các nơi nhận.")
-    if step == "acknowledge":
-        if data["decision"] == "refuse":
-            services.refuse(actor=actor, receipt=artifact, reason=data.get("reason", ""))
-            return _("Đã từ chối tiếp nhận.")
-        receipt = services.acknowledge(actor=actor, receipt=artifact)
-        return _("Đã tiếp nhận, số đến %(number)s.") % {"number": receipt.incoming_number}
-    if step == "assign":
-        services.assign(
-            actor=actor,
-            receipt=artifact,
-            assignee=data["assignee"],
-            deadline=data.get("deadline"),
-        )
-        return _("Đã phân công xử lý.")
-    if step == "complete":
-        services.complete(actor=actor, receipt=artifact, report=data["report"])
-        return _("Đã hoàn thành và báo cáo kết quả.")
-    raise ValueError(step)
+    return STEPS[step].perform(actor, artifact, data)
 
 
 class TaskView(generic.FormView):
@@ -114,7 +142,7 @@ class TaskView(generic.FormView):
         return self._artifact
 
     def get_form_class(self):
-        return STEPS[self.step][0]
+        return STEPS[self.step].form
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -161,7 +189,7 @@ class TaskView(generic.FormView):
         context.update(
             task=self.activation.task,
             step=self.step,
-            submit_label=STEPS[self.step][1],
+            submit_label=STEPS[self.step].button,
             receipt=receipt,
             **document_context(self.request, document, full=False),
         )
