@@ -320,18 +320,21 @@ SECRET_KEEPERS = role(RoleCode.SIGNER) | role(RoleCode.LEADER)
 BEFORE_SIGNATURE = (S.DRAFT, S.IN_REVIEW, S.FORMAT_CHECK, S.RETURNED, S.AWAITING_SIGNATURE)
 LIVE = tuple(s for s in DocumentStatus if s not in (S.WITHDRAWN, S.RECALLED))
 
+#: A draft, new or returned, is its drafter's to change, submit or withdraw.
+DRAFTING = (
+    Action("edit", DRAFTER),
+    Action("attach", DRAFTER),
+    Action("submit", DRAFTER, {"submit": S.IN_REVIEW}),
+    Action("withdraw", DRAFTER, {"withdraw": S.WITHDRAWN}),
+)
+
 DOCUMENT = Lifecycle(
     name="document",
     organization_field="issuer",
     states=(
         State(
             S.DRAFT,
-            actions=(
-                Action("edit", DRAFTER),
-                Action("attach", DRAFTER),
-                Action("submit", DRAFTER, {"submit": S.IN_REVIEW}),
-                Action("withdraw", DRAFTER, {"withdraw": S.WITHDRAWN}),
-            ),
+            actions=DRAFTING,
             task=Task("submit", _("Trình duyệt dự thảo"), "submit"),
         ),
         # Decree 30 Art. 12: the unit's leader checks the content, the clerk the format; an
@@ -364,12 +367,7 @@ DOCUMENT = Lifecycle(
         ),
         State(
             S.RETURNED,
-            actions=(
-                Action("edit", DRAFTER),
-                Action("attach", DRAFTER),
-                Action("submit", DRAFTER, {"submit": S.IN_REVIEW}),
-                Action("withdraw", DRAFTER, {"withdraw": S.WITHDRAWN}),
-            ),
+            actions=DRAFTING,
             task=Task("revise", _("Sửa và trình lại"), "submit"),
         ),
         # The designated signer signs (or a deputy holding that signer's role that day);
