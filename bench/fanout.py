@@ -28,7 +28,11 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.base import DatabaseWrapper as PgDatabaseWrapper
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -184,7 +188,7 @@ class Workers:
         from config.celery import app
 
         deadline = time.monotonic() + timeout
-        while len(app.control.ping(timeout=0.5)) < len(self.procs):
+        while len(app.control.ping(timeout=0.5) or []) < len(self.procs):
             if time.monotonic() > deadline or any(p.poll() is not None for p in self.procs):
                 raise SystemExit("the workers did not start")
 
@@ -250,8 +254,9 @@ def main(argv=None) -> None:
         rows = []
         for index, (size, n_workers) in enumerate(plan, start=1):
             rows.append(run_one(issued(orgs[:size], index), n_workers, broker, args.timeout))
+        postgresql = cast("PgDatabaseWrapper", connection)  # setup_django insists on PostgreSQL
         print(
-            f"Fan-out benchmark: PostgreSQL {connection.pg_version // 10000} ({name}), Redis "
+            f"Fan-out benchmark: PostgreSQL {postgresql.pg_version // 10000} ({name}), Redis "
             f"broker, Python {platform.python_version()}, {os.cpu_count()} CPUs "
             f"{platform.machine()}, chunks of 100 receipts per task"
         )

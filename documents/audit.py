@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -79,7 +80,7 @@ def record(
             organization_id = receipt.organization_id
         elif document is not None:
             organization_id = document.issuer_id
-        elif receipt is not None and receipt.document_id:
+        elif receipt is not None and receipt.document is not None:
             organization_id = receipt.document.issuer_id
     key = chain_key(organization_id)
     connection = transaction.get_connection()
@@ -166,7 +167,9 @@ def latest_step(artifact: Document | Receipt) -> tuple[object, str | None]:
     if isinstance(artifact, Document):
         events = events.filter(document=artifact, receipt__isnull=True)
     else:
-        events = events.filter(receipt=artifact)
+        # A receipt. mypy cannot narrow by isinstance here: both models have an untyped base
+        # (django-fsm's mixin).
+        events = events.filter(receipt=cast(Receipt, artifact))
     event = events.order_by("-seq").first()
     if event is None:
         return None, None

@@ -9,6 +9,7 @@ Vietnamese domain words kept as-is: ``trich_yeu`` is not used, the summary is ``
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -109,7 +110,7 @@ class Document(ConcurrentTransitionMixin, models.Model):
         related_name="participating_documents",
         help_text=_("Những người đã xử lý văn bản; văn bản mật chỉ họ được xem."),
     )
-    references = models.ManyToManyField(
+    references: models.ManyToManyField[Receipt, Any] = models.ManyToManyField(
         "Receipt",
         verbose_name=_("căn cứ (văn bản đến)"),
         blank=True,
@@ -310,7 +311,7 @@ class Recipient(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.organization.name if self.organization_id else self.name
+        return self.organization.name if self.organization is not None else self.name
 
 
 R = ReceiptStatus
@@ -453,7 +454,7 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
     @property
     def is_outside(self) -> bool:
         """Delivered by e-mail to a free-text recipient or an organisation outside the system."""
-        return self.organization_id is None or self.organization.kind == OrganizationKind.EXTERNAL
+        return self.organization is None or self.organization.kind == OrganizationKind.EXTERNAL
 
     @property
     def is_settled(self) -> bool:

@@ -8,6 +8,7 @@ no gap.
 from __future__ import annotations
 
 import datetime
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
@@ -24,6 +25,15 @@ def registration_year(at: datetime.datetime | None = None) -> int:
     return timezone.localtime(at or timezone.now(), REGISTER_ZONE).year
 
 
+class BookKey(TypedDict):
+    """What names one register book: its series."""
+
+    organization_id: int
+    direction: str
+    year: int
+    secret: bool
+
+
 def take_number(
     *, organization_id: int, direction: str, year: int, secret: bool
 ) -> tuple[RegisterBook, int]:
@@ -33,7 +43,7 @@ def take_number(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("take_number must run inside the registering transaction")
-    key = {
+    key: BookKey = {
         "organization_id": organization_id,
         "direction": direction,
         "year": year,

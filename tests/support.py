@@ -87,7 +87,10 @@ def settle_all(document: Document) -> None:
     """Every recipient acknowledges; those that must act are assigned and complete."""
     deadline = timezone.localdate() + datetime.timedelta(days=14)
     for receipt in document.receipts.select_related("organization").order_by("pk"):
-        code = receipt.organization.code
+        organization = receipt.organization
+        if organization is None:
+            raise ValueError(f"receipt {receipt.pk} has no organisation to settle it")
+        code = organization.code
         receipt = services.acknowledge(actor=user(f"vt.{code}"), receipt=receipt)
         if receipt.must_act:
             handler = user(f"cb.{code}") if _exists(f"cb.{code}") else user(f"ld.{code}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,20 @@ from documents.templatetags.vanban import ho_ten
 from orgchart.models import Organization
 
 User = get_user_model()
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of user, each shown by full name."""
+
+    def label_from_instance(self, obj) -> str:
+        return ho_ten(obj)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A choice of user, each shown by full name and user name."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{ho_ten(obj)} ({obj.username})"
 
 
 class ConfirmForm(forms.Form):
@@ -52,7 +68,7 @@ class SignForm(DecisionForm):
         widget=forms.RadioSelect,
         initial="sign",
     )
-    signer = forms.ModelChoiceField(
+    signer = PersonChoiceField(
         label=_("Người ký thay"),
         queryset=User.objects.none(),
         required=False,
@@ -64,10 +80,9 @@ class SignForm(DecisionForm):
         super().__init__(*args, **kwargs)
         from orgchart.selectors import signers_of
 
-        signer = self.fields["signer"]
+        signer = cast(PersonChoiceField, self.fields["signer"])
         if issuer is not None:
             signer.queryset = signers_of(issuer).exclude(pk=getattr(exclude, "pk", None))
-        signer.label_from_instance = ho_ten
 
     def clean(self):
         data = super().clean()
@@ -95,7 +110,7 @@ class ReceiveForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Người xử lý"), queryset=User.objects.none())
+    assignee = MemberChoiceField(label=_("Người xử lý"), queryset=User.objects.none())
     # A text field in the Vietnamese order: the browser's date widget shows its own locale.
     deadline = forms.DateField(
         label=_("Hạn xử lý"),
@@ -111,9 +126,8 @@ class AssignForm(forms.Form):
         from orgchart.models import Membership
 
         members = Membership.objects.active().filter(organization=organization).values("user_id")
-        field = self.fields["assignee"]
+        field = cast(MemberChoiceField, self.fields["assignee"])
         field.queryset = User.objects.filter(pk__in=members, is_active=True).order_by("username")
-        field.label_from_instance = lambda u: f"{ho_ten(u)} ({u.username})"
 
 
 class ReportForm(forms.Form):
@@ -141,9 +155,7 @@ class DraftForm(forms.Form):
     signer_title = forms.CharField(
         label=_("Chức vụ người ký"), required=False, initial="PHÓ CHỦ TỊCH"
     )
-    signer = forms.ModelChoiceField(
-        label=_("Người ký"), queryset=User.objects.none(), required=False
-    )
+    signer = PersonChoiceField(label=_("Người ký"), queryset=User.objects.none(), required=False)
     attachments = forms.FileField(
         label=_("Tệp đính kèm"),
         required=False,
@@ -154,9 +166,8 @@ class DraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         from orgchart.selectors import signers_of
 
-        signer = self.fields["signer"]
+        signer = cast(PersonChoiceField, self.fields["signer"])
         signer.queryset = signers_of(issuer)
-        signer.label_from_instance = ho_ten
         self.recipient_orgs = list(recipients)
         purposes = [("", _("— không gửi —")), *Purpose.choices]
         for org in self.recipient_orgs:

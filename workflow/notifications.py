@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -32,8 +33,9 @@ def describe(document: Document) -> str:
 
 
 def describe_receipt(receipt: Receipt) -> str:
-    if receipt.document_id:
-        return describe(receipt.document)
+    document = receipt.document
+    if document is not None:
+        return describe(document)
     date = f" ngày {receipt.sender_date:%d/%m/%Y}" if receipt.sender_date else ""
     return f"{receipt.sender_symbol}{date} của {receipt.sender_name} — {receipt.sender_title}"
 
@@ -66,7 +68,7 @@ def notify(
         return []
     if document is None and receipt is not None:
         document = receipt.document
-    lookup = {"kind": kind, "key": key}
+    lookup: dict[str, object] = {"kind": kind, "key": key}
     if receipt is not None:
         lookup["receipt"] = receipt
     else:
@@ -103,9 +105,10 @@ def notify_arrivals(receipts: list[Receipt], clerks: dict[int, list]) -> None:
     and every user named is told, once."""
     rows, mails = [], []
     for receipt in receipts:
-        document = receipt.document
+        document = sent_document(receipt)
         text = f"{urgency_tag(receipt.urgency)}Văn bản đến: {describe(document)}"
-        users = clerks.get(receipt.organization_id, [])
+        organization_id = receipt.organization_id
+        users = clerks.get(organization_id, []) if organization_id is not None else []
         rows += [
             Notification(
                 user=u,
@@ -126,7 +129,17 @@ def notify_arrivals(receipts: list[Receipt], clerks: dict[int, list]) -> None:
                 )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     for subject, body, addresses in mails:
-        transaction.on_commit(lambda s=subject, b=body, a=addresses: send_quietly(s, b, a))
+        transaction.on_commit(partial(send_quietly, subject, body, addresses))
+
+
+def sent_document(receipt: Receipt) -> Document:
+    """The document a receipt of a dispatch carries. Only a receipt registering a document
+    that arrived from outside the system has none, and such a receipt is never delivered,
+    recalled or mailed."""
+    document = receipt.document
+    if document is None:
+        raise ValueError(f"receipt {receipt.pk} registers an outside document; nothing was sent")
+    return document
 
 
 SECRET_BODY = "Có văn bản mật gửi đến đồng chí. Xem trong hệ thống văn bản."
@@ -164,10 +177,11 @@ def pdf_attachment(document: Document) -> tuple[str, bytes, str] | None:
 
 def external_message(receipt: Receipt, address: str) -> EmailMessage:
     """The e-mail that delivers a document to a recipient outside the system."""
-    document = receipt.document
+    document = sent_document(receipt)
+    recipient = receipt.recipient
     issued = f"{timezone.localtime(document.issued_at):%d/%m/%Y}" if document.issued_at else ""
     lines = [
-        f"Kính gửi: {receipt.recipient.display_name if receipt.recipient_id else address}",
+        f"Kính gửi: {recipient.display_name if recipient is not None else address}",
         "",
         f"{document.issuer.name} gửi văn bản:",
         f"- Số, ký hiệu: {document.symbol}",
@@ -177,8 +191,9 @@ def external_message(receipt: Receipt, address: str) -> EmailMessage:
         f"- Độ khẩn: {document.get_urgency_display()}",
         f"- Mục đích: {receipt.get_purpose_display()}",
     ]
-    if document.signer_id:
-        lines.append(f"- Người ký: {document.signer.get_full_name() or document.signer}")
+    signer = document.signer
+    if signer is not None:
+        lines.append(f"- Người ký: {signer.get_full_name() or signer}")
     message = EmailMessage(
         subject=_one_line(f"{urgency_tag(document.urgency)}{document.symbol}: {document.title}"),
         body="\n".join(lines),

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypedDict
 
 from celery import current_app, shared_task
 from django.conf import settings
@@ -34,7 +35,7 @@ K = NotificationKind
 CHUNK_SIZE = 100
 
 #: Broker priority by urgency; on Redis 0 is read first (see CELERY_BROKER_TRANSPORT_OPTIONS).
-PRIORITY = {
+PRIORITY: dict[str, int] = {
     Urgency.HOA_TOC: 0,
     Urgency.THUONG_KHAN: 1,
     Urgency.KHAN: 2,
@@ -42,7 +43,21 @@ PRIORITY = {
 }
 BACKGROUND_PRIORITY = 8
 
-RETRYING = {
+
+class RetryOptions(TypedDict):
+    """The options every task here shares, typed so that ``@shared_task(**RETRYING)`` is
+    checked against Celery's own signature."""
+
+    acks_late: bool
+    reject_on_worker_lost: bool
+    autoretry_for: Sequence[type[BaseException]]
+    retry_backoff: bool
+    retry_backoff_max: int
+    retry_jitter: bool
+    max_retries: int
+
+
+RETRYING: RetryOptions = {
     "acks_late": True,
     "reject_on_worker_lost": True,
     "autoretry_for": (Exception,),
@@ -141,7 +156,9 @@ def queue_backlog() -> int:
     # Declaring the queue the workers consume anyway is harmless, and it answers with the
     # size. (A passive declaration is not reliable on Redis with a key prefix.)
     with app.connection_for_write() as connection:
-        return connection.default_channel.queue_declare(
+        # kombu's stubs type default_channel as the StdChannel base, which lacks queue_declare;
+        # every transport's actual channel has it.
+        return connection.default_channel.queue_declare(  # type: ignore[attr-defined]  # stub
             queue=app.conf.task_default_queue
         ).message_count
 
@@ -191,7 +208,7 @@ def _problem(receipt: Receipt, text: str) -> bool:
     receipt stays pending: it has not arrived anywhere, and the sweeper tries again (a clerk
     or an address added later lets it through)."""
     services.mark_delivery_problem(receipt=receipt, problem=text)
-    document = receipt.document
+    document = notifications.sent_document(receipt)
     notifications.notify(
         users=clerks_of(document.issuer),
         kind=K.DELIVERY_PROBLEM,
@@ -202,9 +219,11 @@ def _problem(receipt: Receipt, text: str) -> bool:
 
 
 def _recipient_name(receipt: Receipt) -> str:
-    if receipt.organization_id:
-        return receipt.organization.name
-    return receipt.recipient.display_name if receipt.recipient_id else str(receipt.pk)
+    organization = receipt.organization
+    if organization is not None:
+        return organization.name
+    recipient = receipt.recipient
+    return recipient.display_name if recipient is not None else str(receipt.pk)
 
 
 def _by_email(receipt: Receipt, address: str, *, problem: str = "") -> bool:
@@ -283,7 +302,7 @@ def _in_system(receipt: Receipt, clerks: list) -> bool:
     """Arrived in the recipient's system (01); its clerks told in the same transaction."""
     if not services.deliver(receipt=receipt.pk):
         return False
-    document = receipt.document
+    document = notifications.sent_document(receipt)
     notifications.notify(
         users=clerks,
         kind=K.DELIVERED,
@@ -318,7 +337,10 @@ def notify_recall(document_id: int) -> int:
                     users=users,
                     kind=K.RECALLED,
                     receipt=receipt,
-                    text=f"Văn bản đã bị thu hồi: {notifications.describe(receipt.document)}",
+                    text=(
+                        "Văn bản đã bị thu hồi: "
+                        f"{notifications.describe(notifications.sent_document(receipt))}"
+                    ),
                 )
             )
     return count

@@ -4,8 +4,12 @@ and task lists, process detail) are narrowed to what documents.selectors lets th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.http import Http404
 from django.urls import path
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
@@ -20,24 +24,34 @@ from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
 from .views import documents, inbox, lists, sharing
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def column(label: str | Promise) -> Callable[[_Method], _Method]:
+    """Head a list view's column method with ``label`` (viewflow reads ``short_description``,
+    as Django's admin does)."""
+
+    def head(method: _Method) -> _Method:
+        method.short_description = label  # type: ignore[attr-defined]  # a function attribute
+        return method
+
+    return head
+
 
 class VisibleProcessListView(DashboardProcessListView):
     columns = ("process_id", "process_title", "created", "finished", "active_tasks")
 
+    @column(_("Quy trình"))
     def process_title(self, process):
         return process.flow_class.process_title
 
-    process_title.short_description = _("Quy trình")
-
+    @column(_("Số"))
     def process_id(self, process):
         return super().process_id(process)
 
-    process_id.short_description = _("Số")
-
+    @column(_("Việc đang mở"))
     def active_tasks(self, process):
         return process.active_tasks_count
-
-    active_tasks.short_description = _("Việc đang mở")
 
     def get_queryset(self):
         grants = request_grants(self.request)
@@ -56,10 +70,9 @@ class VisibleProcessListView(DashboardProcessListView):
 class VisibleTaskListView(DashboardTaskListView):
     columns = ("task_id", "task_title", "created", "owner")
 
+    @column(_("Việc"))
     def task_title(self, task):
         return task.flow_task.task_title or task.flow_task.name
-
-    task_title.short_description = _("Việc")
 
     def get_queryset(self):
         grants = request_grants(self.request)

@@ -3,6 +3,8 @@ against the rules) and what goes out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -29,7 +31,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ValidationErrorSerializer(ErrorSerializer):
-    errors = serializers.DictField(
+    # DRF's metaclass takes declared fields off the class, so Serializer.errors stays intact.
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field, not the property
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="field (or path such as recipients.0.purpose) → messages; absent when no "
@@ -68,7 +71,10 @@ class OrganizationSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=OrganizationKind.choices)
-    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    # DRF's metaclass takes declared fields off the class, so Field.parent stays intact.
+    parent = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.parent
+        source="parent.code", allow_null=True, default=None
+    )
     symbol = serializers.CharField(allow_blank=True)
 
 
@@ -211,7 +217,8 @@ class DocumentWriteSerializer(serializers.Serializer):
 
 
 class DocumentEditSerializer(DocumentWriteSerializer):
-    issuer = None
+    # DRF's documented way of removing an inherited field; the stubs do not model it.
+    issuer = None  # type: ignore[assignment]  # drops the field
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("partial", True)
@@ -284,6 +291,9 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class ActorContextMixin:
+    #: Provided by the serializer this is mixed into.
+    context: dict[str, Any]
+
     def _actions(self, obj) -> list[str]:
         request = self.context["request"]
         return selectors.allowed_actions(
@@ -383,7 +393,8 @@ class AuditEventSerializer(serializers.Serializer):
     from_status = serializers.CharField(allow_blank=True)
     to_status = serializers.CharField(allow_blank=True)
     comment = serializers.CharField(allow_blank=True)
-    data = serializers.DictField()
+    # DRF's metaclass takes declared fields off the class, so Serializer.data stays intact.
+    data = serializers.DictField()  # type: ignore[assignment]  # a field, not the property
     prev_hash = serializers.CharField(allow_blank=True)
     hash = serializers.CharField()
 

@@ -22,17 +22,21 @@ def holder(
     for alt in actor.alternatives():
         if alt.role and alt.person:
             named = getattr(obj, f"{alt.person}_id")
-            if grants.has(organization_id, alt.role) and (
-                by_role
-                or named is None
-                or named == user.pk
-                or grants.principal_for(organization_id, alt.role) == named
+            if (
+                organization_id is not None
+                and grants.has(organization_id, alt.role)
+                and (
+                    by_role
+                    or named is None
+                    or named == user.pk
+                    or grants.principal_for(organization_id, alt.role) == named
+                )
             ):
                 return (organization_id, alt.role)
         elif alt.person:
             if user.pk is not None and getattr(obj, f"{alt.person}_id") == user.pk:
                 return True
-        elif alt.role and grants.has(organization_id, alt.role):
+        elif alt.role and organization_id is not None and grants.has(organization_id, alt.role):
             return (organization_id, alt.role)
     return None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -25,6 +26,9 @@ from ..models import AuditEvent, Document
 from .permissions import Authorization
 from .rules import holder
 from .visibility import is_visible, share_rows
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as UserType  # the AUTH_USER_MODEL
 
 User = get_user_model()
 
@@ -151,10 +155,10 @@ class ShareRow:
     """One person a document is shared with, for one purpose; when and by whom, from the
     trail (guardian rows keep neither)."""
 
-    person: object
+    person: UserType
     purpose: str
     granted_at: datetime.datetime | None
-    granted_by: object | None
+    granted_by: UserType | None
 
     @property
     def purpose_label(self) -> str:
@@ -172,8 +176,8 @@ def shares_of(document: Document) -> list[ShareRow]:
     )
     given: dict[tuple[str, str], AuditEvent] = {}
     events = AuditEvent.objects.filter(document=document, receipt__isnull=True, action="grant")
-    for event in events.select_related("actor").order_by("seq"):
-        given[(event.data.get("person"), event.data.get("purpose"))] = event
+    for grant in events.select_related("actor").order_by("seq"):
+        given[(grant.data.get("person"), grant.data.get("purpose"))] = grant
     result = []
     for row in rows:
         purpose = by_codename[row.permission.codename]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -32,6 +33,9 @@ from .core import (
     _lock_document,
     step_transaction,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as UserType  # the AUTH_USER_MODEL
 
 User = get_user_model()
 S, R = DocumentStatus, ReceiptStatus
@@ -63,7 +67,7 @@ _FIELDS = (
 
 def _clean_draft(
     data: dict, *, issuer: Organization, errors: dict[str, list[str]]
-) -> tuple[dict, list[RecipientInput] | None, list[Receipt] | None, object]:
+) -> tuple[dict, list[RecipientInput] | None, list[Receipt] | None, UserType | None]:
     """Validate every field before anything is written; collect all errors at once."""
     cleaned: dict = {}
     if "title" in data:
@@ -191,7 +195,7 @@ def _clean_references(items, *, issuer: Organization, errors) -> list[Receipt]:
     return found
 
 
-def _clean_signer(value, *, issuer: Organization, errors):
+def _clean_signer(value, *, issuer: Organization, errors) -> UserType | None:
     from orgchart.selectors import signers_of
 
     signers = signers_of(issuer)
@@ -374,11 +378,11 @@ def _snapshot(document: Document) -> dict:
         "authority_prefix": document.authority_prefix,
         "collective_name": document.collective_name,
         "signer_title": document.signer_title,
-        "signer": document.signer.username if document.signer_id else None,
+        "signer": document.signer.username if document.signer is not None else None,
         "luu": document.luu,
         "recipients": [
             {
-                "organization": r.organization.code if r.organization_id else None,
+                "organization": r.organization.code if r.organization is not None else None,
                 "name": r.display_name,
                 "email": r.email,
                 "purpose": r.purpose,

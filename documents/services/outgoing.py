@@ -151,7 +151,7 @@ def hand_over(*, actor, document: Document, signer, comment: str = "") -> Docume
                     ]
                 }
             )
-        before = locked.signer.username if locked.signer_id else None
+        before = locked.signer.username if locked.signer is not None else None
         locked.signer = candidate
         locked.signer_title = position_title(candidate, locked.issuer_id) or locked.signer_title
         return {"from_signer": before, "to_signer": candidate.username}

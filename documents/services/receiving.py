@@ -113,7 +113,7 @@ def deliver(*, receipt: Receipt | int, problem: str = "") -> bool:
         receipt = _lock_receipt(receipt)
         if receipt.status != R.PENDING:
             return False
-        if receipt.document_id and receipt.document.status == S.RECALLED:
+        if receipt.document is not None and receipt.document.status == S.RECALLED:
             return False
         _receipt_step(
             actor=None,
@@ -181,9 +181,13 @@ def acknowledge(*, actor, receipt: Receipt) -> Receipt:
 
     def numbered(r: Receipt) -> dict:
         now = timezone.now()
-        secret = bool(r.document_id and r.document.is_secret)
+        secret = bool(r.document is not None and r.document.is_secret)
+        # Only a clerk of the receipt's organisation may acknowledge it, so it has one.
+        organization_id = r.organization_id
+        if organization_id is None:
+            raise ValueError(f"receipt {r.pk} has no organisation to register it")
         book, number = numbering.take_incoming(
-            organization_id=r.organization_id, secret=secret, at=now
+            organization_id=organization_id, secret=secret, at=now
         )
         return {"book": book, "number": number, "at": now}
 

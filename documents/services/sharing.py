@@ -19,6 +19,8 @@ row and records the event in the trail, in one transaction; nothing else writes 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -32,13 +34,16 @@ from ..models import AuditEvent, Document, Secrecy
 from ..selectors import authorize_opinion, authorize_share, is_visible, shareable_people
 from .core import _lock_document, _require_text, step_transaction
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as UserType  # the AUTH_USER_MODEL
+
 User = get_user_model()
 
 #: Longest opinion kept in the trail.
 OPINION_MAX_LENGTH = 4000
 
 
-def _person(value, *, on_chart: bool) -> User:
+def _person(value, *, on_chart: bool) -> UserType:
     """The user named by ``value`` (a user or a username); ``on_chart``: an active member of
     the org chart (to share with), else any account (to take a share back from)."""
     if value in (None, ""):
@@ -62,7 +67,7 @@ def _person(value, *, on_chart: bool) -> User:
     return found
 
 
-def _rows(document: Document, person: User, purpose: str):
+def _rows(document: Document, person: UserType, purpose: str):
     declared = DOCUMENT.share(purpose)
     return UserObjectPermission.objects.filter(
         user=person,

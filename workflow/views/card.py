@@ -58,7 +58,7 @@ def document_context(request, document: Document | None, full: bool = True) -> d
     events = AuditEvent.objects.filter(document=document)
     events = events.exclude(selectors.hidden_share_events(request.user, document, grants))
     events = events.select_related("actor", "receipt__organization").order_by("seq")
-    context["events"] = [
+    history = [
         {
             "event": e,
             "label": history_label(e.action, receipt=e.receipt_id is not None),
@@ -66,7 +66,8 @@ def document_context(request, document: Document | None, full: bool = True) -> d
         }
         for e in events
     ]
-    share_details(context["events"])
+    context["events"] = history
+    share_details(history)
     context["allowed_actions"] = selectors.allowed_actions(request.user, document, grants)
     if issuer_side:
         context.update(receipt_summary(document))

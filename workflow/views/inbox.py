@@ -130,13 +130,14 @@ def archived(tasks: list[Task]) -> list[Row]:
         receipt = None if is_document else receipts.get(object_id)
         document = documents.get(object_id) if is_document else (receipt and receipt.document)
         kind = task.flow_task.name
+        artifact = document or receipt
         rows.append(
             Row(
                 kind=kind,
                 title=str(TITLES.get(kind, kind)),
                 document=document,
                 receipt=receipt,
-                urgency=(document or receipt).urgency if (document or receipt) else "",
+                urgency=artifact.urgency if artifact else "",
                 due=receipt.deadline if receipt else None,
                 at=task.finished,
             )

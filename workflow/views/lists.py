@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
@@ -14,7 +15,7 @@ from . import inbox
 
 class TaskListView(LoginRequiredMixin, generic.TemplateView):
     template_name = "workflow/task_list.html"
-    title = ""
+    title: str | Promise = ""
     kind = "inbox"
     paginate_by = 25
     queued = False
