@@ -1,10 +1,8 @@
-"""Views: parse the request, call one service or selector, shape the answer. Nothing here
-decides who may do what; ``documents.selectors`` and ``documents.services`` do."""
+"""Documents: drafting, the outgoing steps, attachments, receipts, trail and PDF."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -14,12 +12,10 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import permissions, viewsets
-from rest_framework.authtoken.models import Token
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from documents import selectors, services
 from documents.errors import Forbidden, NotFound
@@ -30,144 +26,17 @@ from documents.models import (
     Document,
     DocumentStatus,
     Receipt,
-    ReceiptStatus,
     Recipient,
     fold,
 )
-from orgchart.models import Membership, Organization
-from orgchart.selectors import grants_of
 
-from . import serializers as s
-from . import uploads
-from .exceptions import BadCredentials, NotRendered, TooLarge, UnsupportedFileType
+from .. import serializers as s
+from .. import uploads
+from ..exceptions import NotRendered, TooLarge, UnsupportedFileType
 
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
-
-
-def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    text = {
-        400: "invalid input; `errors` maps each field to its messages",
-        401: "no or bad credentials",
-        403: "visible but not allowed",
-        404: "not visible or absent (on lists: a page past the end)",
-        409: "wrong state, or a concurrent change won",
-        413: "upload too large (code too_large)",
-        415: "unsupported file type (code unsupported_media_type)",
-    }
-    return {
-        code: OpenApiResponse(
-            s.ValidationErrorSerializer if code == 400 else s.ErrorSerializer,
-            description=text[code],
-        )
-        for code in codes
-    }
-
-
-READ = (401, 404)
-LIST = (401, 404)
-
-ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-ACT = (400, 401, 403, 404, 409)
-
-
-class ActorMixin:
-    # Grants are computed once per request and handed to every selector and serializer.
-
-    def grants(self):
-        request = self.request
-        if not hasattr(request, "_vanban_grants"):
-            request._vanban_grants = grants_of(request.user)
-        return request._vanban_grants
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["grants"] = self.grants()
-        return context
-
-    def out(self, serializer_class, instance, status=200):
-        return Response(
-            serializer_class(instance, context=self.get_serializer_context()).data, status=status
-        )
-
-
-# ---------------------------------------------------------------------------------------------
-# Auth, me, organisations
-
-
-class TokenView(APIView):
-    authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(
-        operation_id="auth_token",
-        request=s.TokenRequestSerializer,
-        responses={200: s.TokenSerializer, **errors(400)},
-        auth=[],
-        summary="Exchange a username and password for an API token",
-    )
-    def post(self, request):
-        serializer = s.TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
-        )
-        if user is None or not user.is_active:
-            raise BadCredentials()
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
-
-
-class MeView(APIView):
-    @extend_schema(responses={200: s.MeSerializer, **errors(401)}, summary="Who am I")
-    def get(self, request):
-        user = request.user
-        memberships = (
-            Membership.objects.active()
-            .filter(user=user, organization__in=Organization.objects.active().values("pk"))
-            .select_related("organization", "position")
-            .prefetch_related("position__roles", "extra_roles")
-        )
-        grants = grants_of(user)
-        rows = []
-        for m in memberships:
-            roles = {r.code for r in m.position.roles.all()} | {r.code for r in m.extra_roles.all()}
-            roles |= {role for org, role in grants.roles if org == m.organization_id}
-            rows.append(
-                {
-                    "organization": m.organization.code,
-                    "organization_name": m.organization.name,
-                    "position": m.position.name,
-                    "roles": sorted(roles),
-                }
-            )
-        full_name = " ".join(p for p in (user.last_name, user.first_name) if p) or user.username
-        data = {
-            "username": user.username,
-            "full_name": full_name,
-            "email": user.email,
-            "memberships": rows,
-        }
-        return Response(s.MeSerializer(data).data)
-
-
-@extend_schema_view(
-    list=extend_schema(responses={200: s.OrganizationSerializer(many=True), **errors(*LIST)})
-)
-class OrganizationViewSet(viewsets.GenericViewSet):
-    serializer_class = s.OrganizationSerializer
-    queryset = Organization.objects.active().select_related("parent")
-
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-# ---------------------------------------------------------------------------------------------
-# Documents
+from .common import ACT, ATTACHMENT_ID, ID, LIST, READ, ActorMixin, errors, receipt_rows
 
 
 def _document_rows(qs: QuerySet[Document]) -> QuerySet[Document]:
@@ -345,7 +214,7 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
         document = self.document()
         if document.issuer_id not in self.grants().member_of:
             raise Forbidden()
-        qs = _receipt_rows(Receipt.objects.filter(document=document)).order_by(
+        qs = receipt_rows(Receipt.objects.filter(document=document)).order_by(
             "recipient__order", "pk"
         )
         page = self.paginate_queryset(qs)
@@ -456,107 +325,3 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
 
 # ---------------------------------------------------------------------------------------------
 # Receipts
-
-
-def _receipt_rows(qs: QuerySet[Receipt]) -> QuerySet[Receipt]:
-    return qs.select_related("document__issuer", "organization", "assignee")
-
-
-def _receipt_action_schema(request, summary: str):
-    return extend_schema(
-        request=request, responses={200: s.ReceiptSerializer, **errors(*ACT)}, summary=summary
-    )
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=ReceiptStatus.values)],
-        responses={200: s.ReceiptSerializer(many=True), **errors(*LIST)},
-        summary="Receipts addressed to the caller's organisations (and assigned to the caller)",
-    ),
-    retrieve=extend_schema(responses={200: s.ReceiptSerializer, **errors(*READ)}),
-)
-@extend_schema(parameters=[ID])
-class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
-    serializer_class = s.ReceiptSerializer
-    lookup_value_regex = r"\d+"
-
-    def get_queryset(self):
-        return _receipt_rows(selectors.incoming_receipts(self.request.user, self.grants()))
-
-    def receipt(self) -> Receipt:
-        qs = _receipt_rows(selectors.visible_receipts(self.request.user, self.grants()))
-        try:
-            return qs.get(pk=self.kwargs["pk"])
-        except (Receipt.DoesNotExist, ValueError, OverflowError):
-            raise NotFound() from None
-
-    def acting_on(self, action_name: str) -> Receipt:
-        receipt = self.receipt()
-        selectors.authorize(self.request.user, action_name, receipt, self.grants())
-        return receipt
-
-    def fresh(self, receipt: Receipt) -> Response:
-        return self.out(s.ReceiptSerializer, _receipt_rows(Receipt.objects).get(pk=receipt.pk))
-
-    def valid(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def list(self, request):
-        qs = self.get_queryset()
-        if request.query_params.get("status"):
-            qs = qs.filter(status=request.query_params["status"])
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        return self.out(s.ReceiptSerializer, self.receipt())
-
-    @_receipt_action_schema(None, "Acknowledge: the incoming number is taken (recipient clerk)")
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
-        return self.fresh(services.acknowledge(actor=request.user, receipt=self.receipt()))
-
-    @_receipt_action_schema(s.ReasonSerializer, "Refuse with a reason (recipient clerk)")
-    @action(detail=True, methods=["post"])
-    def refuse(self, request, pk=None):
-        receipt = self.acting_on("refuse")
-        data = self.valid(s.ReasonSerializer)
-        return self.fresh(services.refuse(actor=request.user, receipt=receipt, **data))
-
-    @_receipt_action_schema(s.AssignSerializer, "Assign a handler and deadline (recipient leader)")
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        receipt = self.acting_on("assign")
-        data = self.valid(s.AssignSerializer)
-        return self.fresh(services.assign(actor=request.user, receipt=receipt, **data))
-
-    @_receipt_action_schema(None, "Start handling (the assignee)")
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        return self.fresh(services.start_handling(actor=request.user, receipt=self.receipt()))
-
-    @_receipt_action_schema(s.ReportSerializer, "Complete with a report (the assignee)")
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        receipt = self.acting_on("complete")
-        data = self.valid(s.ReportSerializer)
-        return self.fresh(services.complete(actor=request.user, receipt=receipt, **data))
-
-
-# ---------------------------------------------------------------------------------------------
-# Inbox
-
-
-class InboxView(ActorMixin, viewsets.GenericViewSet):
-    serializer_class = s.TaskSerializer
-
-    @extend_schema(
-        responses={200: s.TaskSerializer(many=True), **errors(*LIST)},
-        summary="The caller's open tasks, newest first",
-    )
-    def list(self, request):
-        page = self.paginate_queryset(selectors.open_tasks(request.user, self.grants()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)

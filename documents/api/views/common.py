@@ -1,0 +1,75 @@
+"""What every resource of the API shares: the error responses of the schema, and the caller's
+grants computed once per request."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+)
+from rest_framework.response import Response
+
+from documents.models import Receipt
+from orgchart.selectors import grants_of
+
+from .. import serializers as s
+
+# ---------------------------------------------------------------------------------------------
+# Error responses for the schema
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    text = {
+        400: "invalid input; `errors` maps each field to its messages",
+        401: "no or bad credentials",
+        403: "visible but not allowed",
+        404: "not visible or absent (on lists: a page past the end)",
+        409: "wrong state, or a concurrent change won",
+        413: "upload too large (code too_large)",
+        415: "unsupported file type (code unsupported_media_type)",
+    }
+    return {
+        code: OpenApiResponse(
+            s.ValidationErrorSerializer if code == 400 else s.ErrorSerializer,
+            description=text[code],
+        )
+        for code in codes
+    }
+
+
+READ = (401, 404)
+LIST = (401, 404)
+
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+ACT = (400, 401, 403, 404, 409)
+
+
+class ActorMixin:
+    # Grants are computed once per request and handed to every selector and serializer.
+
+    def grants(self):
+        request = self.request
+        if not hasattr(request, "_vanban_grants"):
+            request._vanban_grants = grants_of(request.user)
+        return request._vanban_grants
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["grants"] = self.grants()
+        return context
+
+    def out(self, serializer_class, instance, status=200):
+        return Response(
+            serializer_class(instance, context=self.get_serializer_context()).data, status=status
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Auth, me, organisations
+
+
+def receipt_rows(qs: QuerySet[Receipt]) -> QuerySet[Receipt]:
+    return qs.select_related("document__issuer", "organization", "assignee")

@@ -1,0 +1,126 @@
+"""The recipient side: receipts and their steps, and the inbox."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from documents import selectors, services
+from documents.errors import NotFound
+from documents.models import (
+    Receipt,
+    ReceiptStatus,
+)
+
+from .. import serializers as s
+
+# ---------------------------------------------------------------------------------------------
+# Error responses for the schema
+from .common import ACT, ID, LIST, READ, ActorMixin, errors, receipt_rows
+
+
+def _receipt_action_schema(request, summary: str):
+    return extend_schema(
+        request=request, responses={200: s.ReceiptSerializer, **errors(*ACT)}, summary=summary
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=ReceiptStatus.values)],
+        responses={200: s.ReceiptSerializer(many=True), **errors(*LIST)},
+        summary="Receipts addressed to the caller's organisations (and assigned to the caller)",
+    ),
+    retrieve=extend_schema(responses={200: s.ReceiptSerializer, **errors(*READ)}),
+)
+@extend_schema(parameters=[ID])
+class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
+    serializer_class = s.ReceiptSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return receipt_rows(selectors.incoming_receipts(self.request.user, self.grants()))
+
+    def receipt(self) -> Receipt:
+        qs = receipt_rows(selectors.visible_receipts(self.request.user, self.grants()))
+        try:
+            return qs.get(pk=self.kwargs["pk"])
+        except (Receipt.DoesNotExist, ValueError, OverflowError):
+            raise NotFound() from None
+
+    def acting_on(self, action_name: str) -> Receipt:
+        receipt = self.receipt()
+        selectors.authorize(self.request.user, action_name, receipt, self.grants())
+        return receipt
+
+    def fresh(self, receipt: Receipt) -> Response:
+        return self.out(s.ReceiptSerializer, receipt_rows(Receipt.objects).get(pk=receipt.pk))
+
+    def valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def list(self, request):
+        qs = self.get_queryset()
+        if request.query_params.get("status"):
+            qs = qs.filter(status=request.query_params["status"])
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self.out(s.ReceiptSerializer, self.receipt())
+
+    @_receipt_action_schema(None, "Acknowledge: the incoming number is taken (recipient clerk)")
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self.fresh(services.acknowledge(actor=request.user, receipt=self.receipt()))
+
+    @_receipt_action_schema(s.ReasonSerializer, "Refuse with a reason (recipient clerk)")
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        receipt = self.acting_on("refuse")
+        data = self.valid(s.ReasonSerializer)
+        return self.fresh(services.refuse(actor=request.user, receipt=receipt, **data))
+
+    @_receipt_action_schema(s.AssignSerializer, "Assign a handler and deadline (recipient leader)")
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        receipt = self.acting_on("assign")
+        data = self.valid(s.AssignSerializer)
+        return self.fresh(services.assign(actor=request.user, receipt=receipt, **data))
+
+    @_receipt_action_schema(None, "Start handling (the assignee)")
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self.fresh(services.start_handling(actor=request.user, receipt=self.receipt()))
+
+    @_receipt_action_schema(s.ReportSerializer, "Complete with a report (the assignee)")
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        receipt = self.acting_on("complete")
+        data = self.valid(s.ReportSerializer)
+        return self.fresh(services.complete(actor=request.user, receipt=receipt, **data))
+
+
+# ---------------------------------------------------------------------------------------------
+# Inbox
+
+
+class InboxView(ActorMixin, viewsets.GenericViewSet):
+    serializer_class = s.TaskSerializer
+
+    @extend_schema(
+        responses={200: s.TaskSerializer(many=True), **errors(*LIST)},
+        summary="The caller's open tasks, newest first",
+    )
+    def list(self, request):
+        page = self.paginate_queryset(selectors.open_tasks(request.user, self.grants()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
