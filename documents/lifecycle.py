@@ -291,6 +291,20 @@ class Lifecycle:
             raise LookupError(f"{self.name}: task {task.kind} offers no action in {status}")
         return declared.who, declared.when
 
+    def waiting_q(self, status: str) -> Q:
+        """Rows in ``status`` whose task is really waiting (its guards hold), in SQL: the
+        counterpart of ``task_for``."""
+        task = self.state(status).task
+        if task is None:
+            return Q(pk__in=[])
+        q = Q(status=status)
+        _who, when = self.task_owner(task, status)
+        if when is not None:
+            q &= when.q()
+        if self.always is not None:
+            q &= self.always.q()
+        return q
+
     def task_for(self, artifact) -> Task | None:
         """The task the artifact waits on now, if any."""
         task = self.state(artifact.status).task

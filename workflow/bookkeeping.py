@@ -236,16 +236,22 @@ def _write(plan: _Plan, credited, now) -> None:
 # Reading the bookkeeping
 
 
+def _process_of(artifact, prefix: str = "") -> Q:
+    """The artifact's process, as a filter on processes (or, with a prefix, on tasks)."""
+    return Q(
+        **{
+            f"{prefix}flow_class": FLOWS[type(artifact)][0],
+            f"{prefix}artifact_content_type": _content_type(type(artifact)),
+            f"{prefix}artifact_object_id": artifact.pk,
+        }
+    )
+
+
 def open_task(artifact) -> Task | None:
     """The artifact's open human task, if any."""
-    flow_class, _lifecycle = FLOWS[type(artifact)]
     return (
         Task.objects.filter(
-            process__flow_class=flow_class,
-            process__artifact_content_type=_content_type(type(artifact)),
-            process__artifact_object_id=artifact.pk,
-            flow_task_type=HUMAN,
-            status__in=OPEN,
+            _process_of(artifact, "process__"), flow_task_type=HUMAN, status__in=OPEN
         )
         .select_related("process", "owner")
         .order_by("pk")
@@ -279,15 +285,10 @@ def open_tasks_of(documents: Sequence[int], receipts: Sequence[int]) -> dict[tup
 
 def _expected(flow_class, lifecycle: Lifecycle) -> Case:
     """The flow_task reference each row's state calls for, in SQL (NULL: no task)."""
-    whens = []
-    for status, task in lifecycle.task_states().items():
-        _who, when = lifecycle.task_owner(task, status)
-        q = Q(status=status)
-        if when is not None:
-            q &= when.q()
-        if lifecycle.always is not None:
-            q &= lifecycle.always.q()
-        whens.append(When(q, then=Value(get_task_ref(getattr(flow_class, task.kind)))))
+    whens = [
+        When(lifecycle.waiting_q(status), then=Value(get_task_ref(getattr(flow_class, t.kind))))
+        for status, t in lifecycle.task_states().items()
+    ]
     return Case(*whens, default=Value(None), output_field=CharField())
 
 
@@ -330,10 +331,6 @@ def drifted(model, limit: int) -> list[int]:
     )
 
 
-def lifecycle_of_model(model) -> Lifecycle:
-    return FLOWS[model][1]
-
-
 def reconcile(limit: int = 500) -> int:
     """Bring at most ``limit`` drifted processes of each flow in line; return how many. Each
     artifact in its own transaction under its row lock, credited to whoever took the step
@@ -349,20 +346,11 @@ def reconcile(limit: int = 500) -> int:
                 if artifact is None:
                     continue
                 actor, left = latest_step(artifact)
-                task = lifecycle_of_model(model).state(left).task if left else None
+                task = FLOWS[model][1].state(left).task if left else None
                 follow([artifact], actor=actor, took=task.kind if task else None)
                 fixed += 1
     return fixed
 
 
 def process_for(artifact) -> Process | None:
-    flow_class, _lifecycle = FLOWS[type(artifact)]
-    return (
-        Process.objects.filter(
-            flow_class=flow_class,
-            artifact_content_type=_content_type(type(artifact)),
-            artifact_object_id=artifact.pk,
-        )
-        .order_by("pk")
-        .first()
-    )
+    return Process.objects.filter(_process_of(artifact)).order_by("pk").first()

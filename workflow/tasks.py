@@ -326,9 +326,13 @@ def notify_recall(document_id: int) -> int:
         .select_related("document__issuer", "organization", "assignee")
         .order_by("pk")
     )
+    receipts = list(receipts)
+    clerks = holders_by_organization(
+        {r.organization_id for r in receipts if r.organization_id}, RoleCode.CLERK
+    )
     count = 0
     for receipt in receipts:
-        users = list(clerks_of(receipt.organization)) if receipt.organization_id else []
+        users = list(clerks.get(receipt.organization_id, [])) if receipt.organization_id else []
         if receipt.assignee_id:
             users.append(receipt.assignee)
         with transaction.atomic():

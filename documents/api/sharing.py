@@ -17,11 +17,7 @@ from documents.models import Document
 from documents.services.sharing import OPINION_MAX_LENGTH
 
 from . import serializers as s
-from .views import ID, ActorMixin, errors
-
-
-def full_name(user) -> str:
-    return " ".join(p for p in (user.last_name, user.first_name) if p) or user.username
+from .views.common import ID, ActorMixin, errors, full_name
 
 
 class ShareSerializer(serializers.Serializer):
@@ -81,7 +77,7 @@ class SharesView(_OnDocument):
     def get(self, request, id=None):
         document = self.document()
         grants = self.grants()
-        if document.drafter_id != request.user.pk and document.issuer_id not in grants.member_of:
+        if not selectors.is_issuer_side(request.user, document, grants):
             raise Forbidden()
         page = self.paginate_queryset(selectors.shares_of(document))
         return self.get_paginated_response(ShareSerializer(page, many=True).data)

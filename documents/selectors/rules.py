@@ -72,14 +72,9 @@ def task_rows_q(lifecycle: Lifecycle, grants: Grants, user, *, queued: bool = Fa
     of theirs rather than to them by name)."""
     q = Q(pk__in=[])
     for status, task in lifecycle.task_states().items():
-        who, when = lifecycle.task_owner(task, status)
+        who, _when = lifecycle.task_owner(task, status)
         org_field = lifecycle.organization_field
-        clause = Q(status=status) & actor_q(who, grants, user, org_field, queued=queued)
-        if when is not None:
-            clause &= when.q()
-        q |= clause
-    if lifecycle.always is not None:
-        q &= lifecycle.always.q()
+        q |= lifecycle.waiting_q(status) & actor_q(who, grants, user, org_field, queued=queued)
     return q
 
 

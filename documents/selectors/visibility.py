@@ -122,6 +122,12 @@ def is_visible(user, obj, grants: Grants | None = None) -> bool:
     return visible_receipts(user, g).filter(pk=obj.pk).exists()
 
 
+def is_issuer_side(user, document: Document, grants: Grants) -> bool:
+    """The document's own side: its drafter and the issuing organisation's people. They follow
+    every recipient's copy and the whole trail; everyone else sees only their own part."""
+    return document.drafter_id == user.pk or document.issuer_id in grants.member_of
+
+
 def plainly_visible(user, obj, grants: Grants) -> bool:
     if isinstance(obj, Document):
         return obj.drafter_id == user.pk or (

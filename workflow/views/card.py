@@ -50,7 +50,7 @@ def document_context(request, document: Document | None, full: bool = True) -> d
     }
     if not full:
         return context
-    issuer_side = document.drafter_id == request.user.pk or document.issuer_id in grants.member_of
+    issuer_side = selectors.is_issuer_side(request.user, document, grants)
     context["issuer_side"] = issuer_side
     context["versions"] = list(document.versions.select_related("created_by"))
     context["attachments"] = list(document.attachments.all())

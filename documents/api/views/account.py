@@ -20,7 +20,7 @@ from ..exceptions import BadCredentials
 
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
-from .common import LIST, errors
+from .common import LIST, errors, full_name
 
 
 class TokenView(APIView):
@@ -71,10 +71,9 @@ class MeView(APIView):
                     "roles": sorted(roles),
                 }
             )
-        full_name = " ".join(p for p in (user.last_name, user.first_name) if p) or user.username
         data = {
             "username": user.username,
-            "full_name": full_name,
+            "full_name": full_name(user),
             "email": user.email,
             "memberships": rows,
         }

@@ -212,7 +212,7 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], serializer_class=s.ReceiptSerializer)
     def receipts(self, request, pk=None):
         document = self.document()
-        if document.issuer_id not in self.grants().member_of:
+        if not selectors.is_issuer_side(self.request.user, document, self.grants()):
             raise Forbidden()
         qs = receipt_rows(Receipt.objects.filter(document=document)).order_by(
             "recipient__order", "pk"
