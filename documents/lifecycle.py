@@ -230,6 +230,10 @@ class Lifecycle:
     labels: dict[str, Promise] = field(default_factory=dict)
     #: The ways the artifact may be shared with one person, by purpose.
     shares: tuple[Share, ...] = ()
+    #: The moves (FSM transitions) the other side reads in the trail — a document's public
+    #: steps, which its recipients see — each with whether its comment goes along. Every
+    #: other event stays with the artifact's own side (design §15.1).
+    published: dict[str, bool] = field(default_factory=dict)
 
     def state(self, status: str) -> State:
         return self._by_status[status]
@@ -319,6 +323,21 @@ class Lifecycle:
 
     def label(self, verb: str) -> str:
         return str(self.labels.get(verb, verb))
+
+    def published_q(self, *, with_comment: bool | None = None) -> Q:
+        """The audit events of the published moves, in SQL: an event names its action and
+        where it led, so a signature (``sign`` → signed) is told from a return by the signer
+        (``sign`` → returned). ``with_comment`` narrows to the moves whose comment goes along
+        (True) or stays behind (False)."""
+        q = Q(pk__in=[])
+        for state in self.states:
+            for action in state.actions:
+                for move, target in action.moves.items():
+                    shows = self.published.get(move)
+                    if shows is None or (with_comment is not None and shows != with_comment):
+                        continue
+                    q |= Q(action=action.name, to_status=target)
+        return q
 
     def share(self, purpose: str) -> Share:
         for declared in self.shares:
@@ -451,6 +470,9 @@ DOCUMENT = Lifecycle(
         Share(SharePurpose.INFORM, "inform_document", SHARERS, LIVE),
         Share(SharePurpose.SECRET, "read_secret_document", SECRET_KEEPERS, LIVE, shows_secret=True),
     ),
+    # What a recipient reads of the issuer's trail: the signature, the number, the dispatch
+    # and a recall with its reason; never the drafting, the review or a return.
+    published={"sign": False, "register": False, "dispatch": False, "recall": True},
 )
 
 RECEIPT = Lifecycle(

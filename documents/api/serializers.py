@@ -392,11 +392,18 @@ class AuditEventSerializer(serializers.Serializer):
     receipt = serializers.IntegerField(source="receipt_id", allow_null=True)
     from_status = serializers.CharField(allow_blank=True)
     to_status = serializers.CharField(allow_blank=True)
-    comment = serializers.CharField(allow_blank=True)
+    comment = serializers.SerializerMethodField(
+        help_text="empty where the comment stays with the issuer (a recipient reading a "
+        "signature, say)"
+    )
     # DRF's metaclass takes declared fields off the class, so Serializer.data stays intact.
     data = serializers.DictField()  # type: ignore[assignment]  # a field, not the property
     prev_hash = serializers.CharField(allow_blank=True)
     hash = serializers.CharField()
+
+    def get_comment(self, obj) -> str:
+        # Events read through selectors.trail carry what the reader may see of the comment.
+        return getattr(obj, "shown_comment", obj.comment)
 
 
 class TaskSerializer(serializers.Serializer):

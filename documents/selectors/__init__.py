@@ -10,12 +10,12 @@ from .sharing import (
     authorize_opinion,
     authorize_share,
     held_shares,
-    hidden_share_events,
     may_give_opinion,
     share_purposes,
     shareable_people,
     shares_of,
 )
+from .trail import trail
 from .visibility import (
     get_visible_document,
     get_visible_receipt,
@@ -39,7 +39,6 @@ __all__ = [
     "get_visible_document",
     "get_visible_receipt",
     "held_shares",
-    "hidden_share_events",
     "incoming_receipts",
     "is_issuer_side",
     "is_visible",
@@ -51,6 +50,7 @@ __all__ = [
     "share_purposes",
     "shareable_people",
     "shares_of",
+    "trail",
     "visible_documents",
     "visible_receipts",
     "working_day_cutoff",

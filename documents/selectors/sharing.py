@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from orgchart.models import Membership, Organization
@@ -133,21 +132,6 @@ def may_give_opinion(user, document: Document, held: set[str]) -> bool:
     return any(
         s.purpose in held and document.status in s.lets.get("opinion", ()) for s in DOCUMENT.shares
     )
-
-
-#: The trail's verbs of shares and opinions.
-SHARE_VERBS = ("grant", "revoke", "opinion")
-
-
-def hidden_share_events(user, document: Document, grants: Grants | None = None) -> Q:
-    """The events of a document's trail about shares that ``user`` is not shown: outside the
-    issuer side (its drafter and the issuer's people), only those naming or made by the user
-    (whom else it was shared with, and what they said, stays with the issuer)."""
-    g = grants if grants is not None else grants_of(user)
-    if document.drafter_id == user.pk or document.issuer_id in g.member_of:
-        return Q(pk__in=[])
-    about_me = Q(actor_id=user.pk) | Q(data__person=user.get_username())
-    return Q(action__in=SHARE_VERBS, receipt__isnull=True) & ~about_me
 
 
 @dataclass(frozen=True)

@@ -496,3 +496,12 @@ def test_a_receipt_verb_reads_as_the_receipts_where_both_have_it():
     assert history_label("complete", receipt=True) == str(RECEIPT.labels["complete"])
     assert history_label("complete") == str(DOCUMENT.labels["complete"])
     assert history_label("acknowledge") == str(RECEIPT.labels["acknowledge"])
+
+
+def test_the_published_moves_are_declared_moves():
+    from documents.lifecycle import DOCUMENT, RECEIPT
+
+    document_moves = {name for name, _source, _target in DOCUMENT.transitions()}
+    assert set(DOCUMENT.published) <= document_moves
+    assert set(DOCUMENT.published) == {"sign", "register", "dispatch", "recall"}
+    assert RECEIPT.published == {}

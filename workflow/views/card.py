@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from documents import selectors
 from documents.lifecycle import history_label
-from documents.models import AuditEvent, Document, ReceiptStatus
+from documents.models import Document, ReceiptStatus
 from documents.numbering import date_line
 
 from ..middleware import request_grants
@@ -52,12 +52,14 @@ def document_context(request, document: Document | None, full: bool = True) -> d
         return context
     issuer_side = selectors.is_issuer_side(request.user, document, grants)
     context["issuer_side"] = issuer_side
-    context["versions"] = list(document.versions.select_related("created_by"))
+    # The drafts are the issuer's deliberation (design §15.1).
+    context["versions"] = (
+        list(document.versions.select_related("created_by")) if issuer_side else []
+    )
     context["attachments"] = list(document.attachments.all())
-    # Every receipt's event carries its document too: one indexed filter finds them all.
-    events = AuditEvent.objects.filter(document=document)
-    events = events.exclude(selectors.hidden_share_events(request.user, document, grants))
-    events = events.select_related("actor", "receipt__organization").order_by("seq")
+    events = selectors.trail(request.user, document, grants).select_related(
+        "actor", "receipt__organization"
+    )
     history = [
         {
             "event": e,

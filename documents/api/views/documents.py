@@ -21,7 +21,6 @@ from documents import selectors, services
 from documents.errors import Forbidden, NotFound
 from documents.models import (
     Attachment,
-    AuditEvent,
     DocType,
     Document,
     DocumentStatus,
@@ -224,16 +223,21 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         responses={200: s.AuditEventSerializer(many=True), **errors(*READ)},
-        summary="The document's audit events, oldest first",
+        summary="The document's audit events the caller may read, oldest first",
+        description=(
+            "The issuer side (the drafter and the issuing organisation's people) reads the "
+            "whole trail. Anyone else who sees the document (a recipient, a person it was "
+            "shared with) reads the issuer's public steps: `sign`, `register`, `dispatch` "
+            "(their comments are empty) and `recall` (with its reason); the events of their "
+            "own copy; and the shares that name them. Drafting, review, returns, versions "
+            "and other recipients' copies are not listed."
+        ),
     )
     @action(detail=True, methods=["get"], serializer_class=s.AuditEventSerializer)
     def audit(self, request, pk=None):
         document = self.document()
-        qs = (
-            AuditEvent.objects.filter(document=document)
-            .exclude(selectors.hidden_share_events(request.user, document, self.grants()))
-            .select_related("actor", "on_behalf_of")
-            .order_by("seq")
+        qs = selectors.trail(request.user, document, self.grants()).select_related(
+            "actor", "on_behalf_of"
         )
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.AuditEventSerializer(page, many=True).data)

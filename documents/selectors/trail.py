@@ -1,0 +1,46 @@
+"""Which events of a document's trail a person reads (design §15.1), in SQL.
+
+The issuer side — the drafter and the issuing organisation's people — reads the whole trail.
+Everyone else who sees the document (a recipient organisation's people, a person it was
+shared with) reads the issuer's published steps (``DOCUMENT.published``: sign, register,
+dispatch, recall; a comment only where the declaration lets it go along), the events of
+their own copy (``incoming_receipts``), and the shares that name them or that they made.
+The drafting, the review, the versions, a return and its comment, another recipient's
+assignment, deadline, report or refusal stay where they were made.
+
+The document page's history and ``GET /api/v1/documents/{id}/audit/`` both read this; a
+list or export that shows events must read it too.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
+
+from orgchart.selectors import Grants, grants_of
+
+from ..lifecycle import DOCUMENT
+from ..models import AuditEvent, Document
+from .visibility import incoming_receipts, is_issuer_side
+
+#: The audit verbs of sharing (documents.services.sharing).
+SHARE_VERBS = ("grant", "revoke", "opinion")
+
+
+def trail(user, document: Document, grants: Grants | None = None) -> QuerySet[AuditEvent]:
+    """The events of ``document`` that ``user`` may read, oldest first, each with
+    ``shown_comment``: its comment, or "" where the comment stays with the issuer. The
+    document is known to be visible to ``user``."""
+    g = grants if grants is not None else grants_of(user)
+    events = AuditEvent.objects.filter(document=document).order_by("seq")
+    if is_issuer_side(user, document, g):
+        return events.annotate(shown_comment=F("comment"))
+    issuer_step = Q(receipt__isnull=True)
+    own_copy = Q(receipt_id__in=incoming_receipts(user, g).filter(document=document).values("pk"))
+    about_me = Q(actor_id=user.pk) | Q(data__person=user.get_username())
+    share = issuer_step & Q(action__in=SHARE_VERBS) & about_me
+    silent = issuer_step & DOCUMENT.published_q(with_comment=False)
+    return events.filter((issuer_step & DOCUMENT.published_q()) | own_copy | share).annotate(
+        shown_comment=Case(
+            When(silent, then=Value("")), default=F("comment"), output_field=TextField()
+        )
+    )
