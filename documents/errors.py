@@ -11,9 +11,12 @@ class ServiceError(Exception):
     default_code = "error"
     default_detail = _("Yêu cầu không hợp lệ. / Invalid request.")
 
-    def __init__(self, detail=None, *, code: str | None = None):
+    def __init__(self, detail=None, *, code: str | None = None, subject=None):
         self.detail = detail if detail is not None else self.default_detail
         self.code = code or self.default_code
+        #: The existing object a NotFound or Forbidden refused (a document or a receipt),
+        #: for the record of refusals (documents.refusals); None when nothing was named.
+        self.subject = subject
         super().__init__(str(self.detail))
 
 

@@ -14,7 +14,9 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from documents.lifecycle import DOCUMENT, RECEIPT, Lifecycle
-from documents.selectors import is_visible
+from documents.models import Document
+from documents.selectors import is_issuer_side, is_visible
+from orgchart.selectors import grants_of
 
 from .nodes import ServiceView
 
@@ -41,7 +43,9 @@ def routing(lifecycle: Lifecycle) -> flow.Switch:
 
 class VisibleFlowMixin:
     """Deny by default: a process is visible exactly when its document or receipt is
-    (documents.selectors), never through viewflow's global view permission (upstream issue 505).
+    (documents.selectors), never through viewflow's global view permission (upstream issue 505);
+    a document's process — its drafting, review and signing — only to the issuer side, as the
+    trail is (design §15.1).
     Nobody manages processes by hand: cancelling, undoing or reviving a task would change
     the bookkeeping without a step, so viewflow's manage actions are refused to everyone."""
 
@@ -53,7 +57,9 @@ class VisibleFlowMixin:
         if obj is None:
             return True
         artifact = getattr(obj, "artifact", None)
-        return artifact is not None and is_visible(user, artifact)
+        if artifact is None or not is_visible(user, artifact):
+            return False
+        return not isinstance(artifact, Document) or is_issuer_side(user, artifact, grants_of(user))
 
     def has_manage_permission(self, user, obj=None):
         return False

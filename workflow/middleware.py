@@ -20,6 +20,7 @@ from viewflow.fsm import TransitionNotAllowed as FlowTransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 
 from documents.errors import Conflict, Forbidden, InvalidInput, NotFound
+from documents.refusals import record_refusal
 from orgchart.selectors import Grants, grants_of
 
 #: Prefix of the pseudo-permissions that put a task in a queue: ``orgchart.role_clerk`` on an
@@ -96,6 +97,8 @@ class ServiceErrorMiddleware:
     def process_exception(self, request, exception):
         if request.path.startswith("/api/"):
             return None
+        if isinstance(exception, NotFound | Forbidden):
+            record_refusal(request, exception)
         if isinstance(exception, NotFound):
             return page_not_found(request, Http404())
         if isinstance(exception, Forbidden):

@@ -7,7 +7,6 @@ from __future__ import annotations
 from functools import update_wrapper
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -15,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS, flow
 
+from documents.errors import Forbidden
 from documents.lifecycle import Lifecycle
 from documents.selectors import can
 
@@ -107,7 +107,7 @@ def guarded_task_view(flow_task: ServiceView, origin_view, claim_only: bool = Fa
             if not flow_task.can_execute(request.user, task):
                 if task.owner_id and task.owner_id != request.user.pk:
                     raise TaskGone
-                raise PermissionDenied
+                raise Forbidden(subject=task.process.coerced.artifact)
             activation = flow_task.activation_class(task)
             request.activation = activation
             if claim_only:

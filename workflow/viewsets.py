@@ -5,20 +5,24 @@ and task lists, process detail) are narrowed to what documents.selectors lets th
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
 
-from django.http import Http404
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 from viewflow.workflow.flow.views import (
+    BulkAssignTasksActionView,
+    BulkUnassignTasksActionView,
     DashboardProcessListView,
     DashboardTaskListView,
-    DetailProcessView,
 )
+from viewflow.workflow.models import Task
+
+from documents.errors import NotFound
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
@@ -79,25 +83,88 @@ class VisibleTaskListView(DashboardTaskListView):
         return super().get_queryset().filter(inbox.visible_task_q(self.request.user, grants))
 
 
-class VisibleProcessDetailView(DetailProcessView):
-    """Not visible → 404, as for every other page of a document."""
+#: The largest id a database key holds; a longer number in a URL names nothing.
+MAX_ID = 2**63 - 1
 
-    def dispatch(self, request, *args, **kwargs):
-        process = self.get_object()
-        if not self.flow_class.instance.has_view_permission(request.user, obj=process.coerced):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+
+def visible_process(request, flow_class, process_pk: int, task_pk: int | None = None):
+    """The flow's process (and its task), when the user may see it; otherwise NotFound, as
+    for every other page of a document (design §15.1: not visible → 404), the object in hand
+    so that the refusal is on record."""
+    if process_pk > MAX_ID or (task_pk is not None and task_pk > MAX_ID):
+        raise NotFound()
+    process = flow_class.process_class._default_manager.filter(
+        pk=process_pk, flow_class=flow_class
+    ).first()
+    if process is None:
+        raise NotFound()
+    process = process.coerced
+    if not flow_class.instance.has_view_permission(request.user, obj=process):
+        raise NotFound(subject=process.artifact)
+    if task_pk is not None and not Task.objects.filter(pk=task_pk, process=process).exists():
+        raise NotFound()
+    return process
+
+
+def _guarded(view, flow_class):
+    """Every page under a process (its detail, chart, task pages and actions) first finds
+    the process visible; what the person may do there is the page's own check."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if "process_pk" in kwargs:
+            visible_process(request, flow_class, kwargs["process_pk"], kwargs.get("task_pk"))
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _guard_patterns(patterns: list, flow_class) -> list:
+    """Wrap every view in place (viewflow's resolvers carry extras a copy would lose)."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _guard_patterns(pattern.url_patterns, flow_class)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback = _guarded(pattern.callback, flow_class)
+    return patterns
 
 
 class VisibleFlowViewset(FlowViewset):
     process_list_view_class = VisibleProcessListView
     task_list_view_class = VisibleTaskListView
-    process_detail_view_class = VisibleProcessDetailView
+
+    def _get_urls(self):
+        return _guard_patterns(super()._get_urls(), self._flow_class)
 
     @property
     def index_path(self):
         # viewflow's kanban dashboard lists every process; the task lists are the way in.
         return path("", RedirectView.as_view(url="/workflow/inbox/"), name="index")
+
+
+class VisibleBulkMixin:
+    """Bulk assign/unassign: the confirmation lists, and the action touches, only tasks the
+    person sees; ids that are not ids are no tasks (not a server error)."""
+
+    request: Any
+
+    def get_queryset(self):
+        pks = [p for p in self.request.POST.getlist("pk") if p.isdigit() and int(p) <= MAX_ID]
+        tasks = inbox.human_tasks().filter(
+            inbox.visible_task_q(self.request.user, request_grants(self.request))
+        )
+        if not self.request.POST.get("select_all"):
+            tasks = tasks.filter(pk__in=pks)
+        self.object_list = tasks
+        return tasks
+
+
+class VisibleBulkAssignView(VisibleBulkMixin, BulkAssignTasksActionView):
+    pass
+
+
+class VisibleBulkUnassignView(VisibleBulkMixin, BulkUnassignTasksActionView):
+    pass
 
 
 class SignedInMixin:
@@ -113,6 +180,8 @@ class InboxApp(SignedInMixin, WorkflowAppViewset):
     icon = "inbox"
     menu_template_name = "workflow/menu_inbox.html"
     inbox_view_class = lists.InboxView
+    tasks_assign_view_class = VisibleBulkAssignView
+    tasks_unassign_view_class = VisibleBulkUnassignView
     queue_view_class = lists.QueueView
     archive_view_class = lists.ArchiveView
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from documents.errors import InvalidInput, NotFound, ServiceError
+from documents.refusals import record_refusal
 
 INVALID_DETAIL = _("Dữ liệu không hợp lệ. / Invalid input.")
 
@@ -76,6 +77,7 @@ def _code(exc: exceptions.APIException) -> str:
 
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
+        record_refusal(context.get("request"), exc)
         body = {"detail": str(exc.detail), "code": exc.code}
         if isinstance(exc, InvalidInput):
             body["errors"] = exc.errors

@@ -11,7 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from documents import selectors, services
-from documents.errors import Forbidden, NotFound
+from documents.errors import Forbidden
 from documents.lifecycle import SharePurpose
 from documents.models import Document
 from documents.services.sharing import OPINION_MAX_LENGTH
@@ -50,7 +50,7 @@ class _OnDocument(ActorMixin, generics.GenericAPIView):
                 pk=self.kwargs["id"]
             )
         except (Document.DoesNotExist, ValueError, OverflowError):
-            raise NotFound() from None
+            raise selectors.not_visible(Document, self.kwargs["id"]) from None
 
     def valid(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)
@@ -78,7 +78,7 @@ class SharesView(_OnDocument):
         document = self.document()
         grants = self.grants()
         if not selectors.is_issuer_side(request.user, document, grants):
-            raise Forbidden()
+            raise Forbidden(subject=document)
         page = self.paginate_queryset(selectors.shares_of(document))
         return self.get_paginated_response(ShareSerializer(page, many=True).data)
 
@@ -96,7 +96,7 @@ class SharesView(_OnDocument):
     def post(self, request, id=None):
         document = self.document()
         if not selectors.share_purposes(request.user, document, self.grants(), giving=False):
-            raise Forbidden()
+            raise Forbidden(subject=document)
         data = self.valid(ShareInSerializer)
         created = services.share(actor=request.user, document=document, **data)
         row = _share_row(document, data["person"], data["purpose"])

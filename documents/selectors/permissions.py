@@ -54,14 +54,14 @@ def decide(grants: Grants, user, action: str, obj) -> Authorization:
             continue
         if holder(elsewhere.who, grants, user, obj, organization_id, by_role=True):
             raise Conflict()
-    raise Forbidden()
+    raise Forbidden(subject=obj)
 
 
 def authorize(user, action: str, obj, grants: Grants | None = None) -> Authorization:
     """Raise NotFound, Forbidden or Conflict, or say on whose behalf the actor may act."""
     g = grants if grants is not None else grants_of(user)
     if not is_visible(user, obj, g):
-        raise NotFound()
+        raise NotFound(subject=obj)
     return decide(g, user, action, obj)
 
 

@@ -70,15 +70,15 @@ def authorize_share(
     behalf the user acts."""
     g = grants if grants is not None else grants_of(user)
     if not is_visible(user, document, g):
-        raise NotFound()
+        raise NotFound(subject=document)
     if purpose not in SharePurpose.values:
         if not any(_authorized(s, g, user, document) for s in DOCUMENT.shares):
-            raise Forbidden()
+            raise Forbidden(subject=document)
         raise _purpose_error(purpose)
     share = DOCUMENT.share(purpose)
     authorization = _authorized(share, g, user, document)
     if authorization is None:
-        raise Forbidden()
+        raise Forbidden(subject=document)
     if giving and document.status not in share.states:
         raise Conflict(
             _(
@@ -116,11 +116,11 @@ def authorize_opinion(user, document: Document, grants: Grants | None = None) ->
     """Only someone whose opinion was asked (a share that lets ``opinion``) gives one, while
     the share says: NotFound, Forbidden or Conflict otherwise."""
     if not is_visible(user, document, grants):
-        raise NotFound()
+        raise NotFound(subject=document)
     held = held_shares(user, document)
     letting = [s for s in DOCUMENT.shares if s.purpose in held and "opinion" in s.lets]
     if not letting:
-        raise Forbidden()
+        raise Forbidden(subject=document)
     if not any(document.status in s.lets["opinion"] for s in letting):
         raise Conflict(
             _("Văn bản đã qua bước lấy ý kiến. / Opinions are no longer asked on this document.")

@@ -83,7 +83,7 @@ def visible_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
     g = grants if grants is not None else grants_of(user)
     member = sorted(g.member_of)
     handlers = sorted(g.orgs_with(*queue_roles(RECEIPT)))
-    issuer_side = visible_documents(user, g).filter(issuer_id__in=member).values("pk")
+    issuer_side = issuer_side_documents(user, g).values("pk")
     own = (
         Q(organization_id__in=member)
         & ~Q(status=R.PENDING)
@@ -94,6 +94,15 @@ def visible_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
         )
     )
     return Receipt.objects.filter(own | Q(assignee_id=user.pk) | Q(document_id__in=issuer_side))
+
+
+def issuer_side_documents(user, grants: Grants | None = None) -> QuerySet[Document]:
+    """The visible documents the user is on the issuing side of (``is_issuer_side``, in
+    SQL): their processes, receipts and whole trail are the user's to follow."""
+    g = grants if grants is not None else grants_of(user)
+    return visible_documents(user, g).filter(
+        Q(drafter_id=user.pk) | Q(issuer_id__in=sorted(g.member_of))
+    )
 
 
 def incoming_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
@@ -142,15 +151,25 @@ def plainly_visible(user, obj, grants: Grants) -> bool:
     )
 
 
+def not_visible(model, pk) -> NotFound:
+    """NotFound for an id the user may not see, naming the object when one exists (a query
+    on refusals only) so that the refusal goes on record (documents.refusals)."""
+    try:
+        subject = model._default_manager.filter(pk=pk).first()
+    except (ValueError, TypeError, OverflowError):
+        subject = None
+    return NotFound(subject=subject)
+
+
 def get_visible_document(user, pk) -> Document:
     try:
         return visible_documents(user).select_related("issuer").get(pk=pk)
-    except (Document.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    except (Document.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise not_visible(Document, pk) from None
 
 
 def get_visible_receipt(user, pk) -> Receipt:
     try:
         return visible_receipts(user).select_related("document", "organization").get(pk=pk)
-    except (Receipt.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    except (Receipt.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise not_visible(Receipt, pk) from None

@@ -89,7 +89,9 @@ def test_bad_input_is_a_400_with_field_errors_and_writes_nothing(api):
     assert client.delete(f"{shares(doc.pk)}khong.co.ai/inform/").status_code == 400
     # Someone who may not share gets 403 before any complaint about the body.
     assert api.as_("kiemtra").post(shares(doc.pk), {}, format="json").status_code == 403
-    assert AuditEvent.objects.count() == events
+    # ...and only that refusal goes on record.
+    assert AuditEvent.objects.exclude(action="refused").count() == events
+    assert AuditEvent.objects.filter(action="refused", actor__username="kiemtra").count() == 1
     assert client.get(shares(doc.pk)).json()["count"] == 0
 
 

@@ -81,12 +81,15 @@ def attach(rows: list[dict]) -> list[Row]:
 
 
 def visible_task_q(user, grants: Grants) -> Q:
-    """Tasks whose document or receipt the user may see: subqueries, no extra round trip."""
+    """Tasks the user may see: those of a receipt the user sees, and those of a document the
+    user sees from the issuing side (a recipient does not follow the issuer's drafting and
+    review, design §15.1). Subqueries, no extra round trip."""
     doc_ct = ContentType.objects.get_for_model(Document)
     receipt_ct = ContentType.objects.get_for_model(Receipt)
+    issuer_side = selectors.issuer_side_documents(user, grants)
     return Q(
         process__artifact_content_type=doc_ct,
-        process__artifact_object_id__in=selectors.visible_documents(user, grants).values("pk"),
+        process__artifact_object_id__in=issuer_side.values("pk"),
     ) | Q(
         process__artifact_content_type=receipt_ct,
         process__artifact_object_id__in=selectors.visible_receipts(user, grants).values("pk"),

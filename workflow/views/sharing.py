@@ -7,14 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from documents import selectors, services
-from documents.errors import Conflict, InvalidInput, NotFound
+from documents.errors import Conflict, InvalidInput
 from documents.lifecycle import SharePurpose
 from documents.models import Document
 from documents.templatetags.vanban import ho_ten
@@ -89,10 +88,7 @@ class _DocumentAction(LoginRequiredMixin, View):
     conflict_message = ""
 
     def post(self, request, pk):
-        try:
-            document = selectors.get_visible_document(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        document = selectors.get_visible_document(request.user, pk)
         try:
             message = self.perform(request, document)
         except InvalidInput as error:

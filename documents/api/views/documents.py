@@ -95,7 +95,7 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
         try:
             return self.get_queryset().get(pk=self.kwargs["pk"])
         except (Document.DoesNotExist, ValueError, OverflowError):
-            raise NotFound() from None
+            raise selectors.not_visible(Document, self.kwargs["pk"]) from None
 
     def fresh(self, document: Document) -> Response:
         return self.out(s.DocumentSerializer, _document_rows(Document.objects).get(pk=document.pk))
@@ -212,7 +212,7 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
     def receipts(self, request, pk=None):
         document = self.document()
         if not selectors.is_issuer_side(self.request.user, document, self.grants()):
-            raise Forbidden()
+            raise Forbidden(subject=document)
         qs = receipt_rows(Receipt.objects.filter(document=document)).order_by(
             "recipient__order", "pk"
         )

@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from documents import selectors, services
-from documents.errors import NotFound
 from documents.models import (
     Receipt,
     ReceiptStatus,
@@ -53,7 +52,7 @@ class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
         try:
             return qs.get(pk=self.kwargs["pk"])
         except (Receipt.DoesNotExist, ValueError, OverflowError):
-            raise NotFound() from None
+            raise selectors.not_visible(Receipt, self.kwargs["pk"]) from None
 
     def acting_on(self, action_name: str) -> Receipt:
         receipt = self.receipt()
