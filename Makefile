@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/vanban
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test test-e2e test-services services lint format bench bench-fanout worker beat clean
+.PHONY: setup run test test-client test-e2e test-services services lint format bench bench-fanout worker beat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,13 @@ run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup
-	$(BIN)/python -m pytest -m "not postgres and not services and not e2e" -p no:cacheprovider
+	$(BIN)/python -m pytest -m "not postgres and not services and not e2e and not client" -p no:cacheprovider
+
+# The API as its clients see it: openapi-python-client generates a Python client from the
+# schema (`manage.py spectacular`; any warning fails) and the seed plan's journey runs through
+# it against a live test server.
+test-client: setup
+	$(BIN)/python -m pytest tests/api/test_client.py -m client -p no:cacheprovider
 
 # The journeys in a real browser: Playwright drives Debian's Chromium (installed here when
 # missing and we are root; never a downloaded browser build) against a live test server.
@@ -37,7 +43,7 @@ test-e2e: setup
 # (races, triggers) run here and fail, never skip, when the service is missing.
 test-services: setup services
 	DATABASE_URL=$(PG_URL) REQUIRE_SERVICES=1 \
-		$(BIN)/python -m pytest -m "not e2e" --create-db -p no:cacheprovider
+		$(BIN)/python -m pytest -m "not e2e and not client" --create-db -p no:cacheprovider
 
 services:
 	bash .ci/services.sh

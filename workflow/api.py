@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from documents.api.views import LIST, READ, errors
 from documents.models import Purpose, ReceiptStatus
 from documents.selectors import overdue_receipts
 
@@ -30,7 +31,10 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "text", "document", "receipt", "created_at", "read_at"]
 
 
-@extend_schema(parameters=[OpenApiParameter("unread", bool, description="only the unread ones")])
+@extend_schema(
+    parameters=[OpenApiParameter("unread", bool, description="only the unread ones")],
+    responses={200: NotificationSerializer(many=True), **errors(*LIST)},
+)
 class NotificationList(generics.ListAPIView):
     """The caller's notifications, newest first; ``?unread=1`` for the unread ones only."""
 
@@ -50,7 +54,11 @@ class NotificationRead(APIView):
 
     serializer_class = NotificationSerializer
 
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(
+        request=None,
+        responses={200: NotificationSerializer, **errors(*READ)},
+        operation_id="notifications_read",
+    )
     def post(self, request, pk: int):
         notification = Notification.objects.filter(pk=pk, user_id=request.user.pk).first()
         if notification is None:
@@ -82,6 +90,7 @@ class OverdueSerializer(serializers.Serializer):
         return "not_acknowledged" if obj.status == ReceiptStatus.DELIVERED else "past_deadline"
 
 
+@extend_schema(responses={200: OverdueSerializer(many=True), **errors(*LIST)})
 class OverdueList(generics.ListAPIView):
     """The sender's chase list: recipients of the caller's organisations' documents that have
     not acknowledged in time or are past their handling deadline."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -75,6 +76,26 @@ def _code(exc: exceptions.APIException) -> str:
     return exc.default_code
 
 
+def _detail(exc: exceptions.APIException) -> str:
+    """The message in the request's language. DRF's catalogue (and ours beside it, in
+    locale_drf/) translates its defaults; two of its messages are built so that no catalogue
+    can match them: a parser's complaint (``JSON parse error - …`` and Python's words, never
+    marked for translation) and the wait of a throttled request (formatted before it is looked
+    up). Those two say the default instead."""
+    if isinstance(exc, exceptions.ParseError):
+        return str(exceptions.ParseError.default_detail)
+    if isinstance(exc, exceptions.Throttled):
+        detail = str(exceptions.Throttled.default_detail)
+        seconds = getattr(exc, "wait", None)
+        if seconds is not None:
+            wait = exceptions.Throttled.extra_detail_singular
+            if seconds != 1:
+                wait = exceptions.Throttled.extra_detail_plural
+            detail = f"{detail} {gettext(str(wait)).format(wait=seconds)}"
+        return detail
+    return str(exc.detail)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         record_refusal(context.get("request"), exc)
@@ -101,7 +122,7 @@ def exception_handler(exc, context):
             "errors": flatten_errors(exc.detail),
         }
     else:
-        body = {"detail": str(exc.detail), "code": _code(exc)}
+        body = {"detail": _detail(exc), "code": _code(exc)}
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
 

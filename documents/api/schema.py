@@ -1,25 +1,33 @@
-"""The OpenAPI document, with the decisions a client needs that the shapes alone do not say."""
+"""The OpenAPI document, with the decisions a client needs that the shapes alone do not say.
 
-from drf_spectacular.views import SpectacularAPIView
+The same document is served at ``/api/schema/`` and written by ``manage.py spectacular``: the
+description is set by a postprocessing hook (``SPECTACULAR_SETTINGS``), not by the view.
+"""
+
+from drf_spectacular.hooks import postprocess_schema_enums
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 DESCRIPTION = """
-Văn bản MTTQ — document approval and circulation. JSON over `/api/v1/`.
+Văn bản MTTQ (the API's title is kept in ASCII, `Vanban MTTQ API`, because client generators
+name their packages after it) — document approval and circulation. JSON over `/api/v1/`.
 
 **Authentication.** `POST /api/v1/auth/token/ {"username", "password"}` answers `{"token"}`;
 send it as `Authorization: Token <token>`. A browser may use its Django session instead (then
 unsafe methods need the CSRF token). Without credentials every endpoint but the token one
 answers 401.
 
-**Errors.** Every error body is `{"detail": "...", "code": "..."}`; messages are bilingual
-("Vietnamese / English"). A 400 adds `errors`, a map from field to a list of messages; nested
-fields use paths such as `recipients.0.purpose`, errors not tied to a field use
-`non_field_errors`. Codes: 400 `invalid` (or `invalid_credentials` from the token endpoint,
-`parse_error` for malformed JSON); 401 `not_authenticated`/`authentication_failed`;
+**Errors.** Every error body is `{"detail": "...", "code": "..."}`; messages are in
+Vietnamese, in English with `Accept-Language: en`. A 400 adds `errors`, a map from field to a
+list of messages; nested fields use paths such as `recipients.0.purpose`, errors not tied to
+a field use `non_field_errors`. Codes: 400 `invalid` (or `invalid_credentials` from the token
+endpoint, `parse_error` for malformed JSON); 401 `not_authenticated`/`authentication_failed`;
 403 `permission_denied` (visible but not allowed); 404 `not_found` (absent, or not visible to
 the caller — never 403 for what the caller may not know exists), `not_rendered` for a PDF that
 does not exist yet; 405 `method_not_allowed`; 409 `invalid_state` (wrong state),
 `concurrent_change` (someone else acted first), `no_recipients`; 413 `too_large`;
 415 `unsupported_media_type`.
+
+**Bodies** are JSON (`Content-Type: application/json`), except an upload (multipart).
 
 **Lists** are paginated: `{"count", "next", "previous", "results"}` with `?page=` (from 1) and
 `?page_size=` (default 50, at most 500). This holds for every list, including organisations,
@@ -70,5 +78,39 @@ kept as metadata.
 """
 
 
-class SchemaView(SpectacularAPIView):
-    custom_settings = {"DESCRIPTION": DESCRIPTION}
+#: The routes a viewset has without ``@action``; their operation ids keep the method's verb.
+STANDARD_ACTIONS = frozenset({"list", "create", "retrieve", "update", "partial_update", "destroy"})
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """What a generated client is built from.
+
+    A body the API reads as JSON is described as JSON only. The API also parses a form post
+    there, but a schema offering three encodings of one nested body gives a generated client
+    three identical types and no way to choose; uploads (no JSON parser) stay multipart.
+
+    Operation ids are what a generated client names its functions: ``documents_submit``
+    and ``receipts_acknowledge`` for the steps (a POST to an action that takes nothing but
+    POST is that step, not a "create"), ``documents_list``, ``documents_retrieve``,
+    ``documents_attachments_create`` and ``documents_pdf_retrieve`` for the rest. They follow
+    the path, so they stay as long as the path does."""
+
+    def map_parsers(self) -> list:
+        media_types = super().map_parsers()
+        return ["application/json"] if "application/json" in media_types else media_types
+
+    def get_operation_id(self) -> str:
+        operation_id = super().get_operation_id()
+        action = getattr(self.view, "action", None)
+        if self.method == "POST" and action and action not in STANDARD_ACTIONS:
+            methods = getattr(getattr(self.view, action, None), "mapping", {})
+            if set(methods) == {"post"}:
+                return operation_id.removesuffix("_create")
+        return operation_id
+
+
+def describe(result, generator, request, public):
+    """Postprocessing hook: the enums as drf-spectacular names them, then the description."""
+    result = postprocess_schema_enums(result, generator, request=request, public=public)
+    result["info"]["description"] = DESCRIPTION
+    return result

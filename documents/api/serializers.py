@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from documents import selectors
@@ -44,6 +45,8 @@ class ValidationErrorSerializer(ErrorSerializer):
 # Auth and people
 
 
+# "Credentials" in the schema: a request body is named "<component>Request" there already.
+@extend_schema_serializer(component_name="Credentials")
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(trim_whitespace=False)
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -125,9 +128,12 @@ class SigningAuthorityField(serializers.Field):
     """Thể thức ký: accepted as an object, or as a string holding the prefix (and optionally
     the collective name). Resolves to the service's keyword arguments."""
 
+    # DRF formats the message, so the object's braces are doubled.
     default_error_messages = {
-        "invalid": 'Use a string such as "TM." or an object {prefix, collective_name, '
-        "signer_title, signer}."
+        "invalid": _(
+            'Hãy gửi một chuỗi như "TM." hoặc một đối tượng {{prefix, collective_name, '
+            "signer_title, signer}}."
+        )
     }
 
     def to_internal_value(self, data):
@@ -135,7 +141,7 @@ class SigningAuthorityField(serializers.Field):
             return {}
         if isinstance(data, str):
             text = data.strip()
-            head, _, rest = text.replace(".", ". ", 1).partition(" ")
+            head, _sep, rest = text.replace(".", ". ", 1).partition(" ")
             if head.rstrip(".").upper() in PREFIXES and rest.strip():
                 return {"authority_prefix": _prefix(head), "collective_name": rest.strip()}
             return {"authority_prefix": _prefix(text)}

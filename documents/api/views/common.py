@@ -8,6 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
 )
 from rest_framework.response import Response
 
@@ -45,6 +47,18 @@ LIST = (401, 404)
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 ACT = (400, 401, 403, 404, 409)
+
+#: The routes of a viewset that name one object, besides its ``@action(detail=True)`` ones.
+DETAIL_ROUTES = ("retrieve", "update", "partial_update", "destroy")
+
+
+def id_on_detail_routes(viewset):
+    """Declare ``{id}`` as an integer on the routes that name one object, and only there:
+    the collection (list, create) has no path parameter, and a client generator drops an
+    operation whose parameters do not match its path."""
+    names = {name for name in DETAIL_ROUTES if hasattr(viewset, name)}
+    names |= {act.__name__ for act in viewset.get_extra_actions() if act.detail}
+    return extend_schema_view(**{name: extend_schema(parameters=[ID]) for name in names})(viewset)
 
 
 class ActorMixin:

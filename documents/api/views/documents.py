@@ -35,7 +35,16 @@ from ..exceptions import NotRendered, TooLarge, UnsupportedFileType
 
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
-from .common import ACT, ATTACHMENT_ID, ID, LIST, READ, ActorMixin, errors, receipt_rows
+from .common import (
+    ACT,
+    ATTACHMENT_ID,
+    LIST,
+    READ,
+    ActorMixin,
+    errors,
+    id_on_detail_routes,
+    receipt_rows,
+)
 
 
 def _document_rows(qs: QuerySet[Document]) -> QuerySet[Document]:
@@ -82,7 +91,7 @@ def _action_schema(request, summary: str, codes=ACT):
         summary="Edit a draft (its drafter, in draft or returned)",
     ),
 )
-@extend_schema(parameters=[ID])
+@id_on_detail_routes
 class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
     serializer_class = s.DocumentSerializer
     lookup_value_regex = r"\d+"

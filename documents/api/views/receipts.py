@@ -22,7 +22,7 @@ from .. import serializers as s
 
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
-from .common import ACT, ID, LIST, READ, ActorMixin, errors, receipt_rows
+from .common import ACT, LIST, READ, ActorMixin, errors, id_on_detail_routes, receipt_rows
 
 
 def _receipt_action_schema(request, summary: str):
@@ -39,7 +39,7 @@ def _receipt_action_schema(request, summary: str):
     ),
     retrieve=extend_schema(responses={200: s.ReceiptSerializer, **errors(*READ)}),
 )
-@extend_schema(parameters=[ID])
+@id_on_detail_routes
 class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
     serializer_class = s.ReceiptSerializer
     lookup_value_regex = r"\d+"
