@@ -423,9 +423,7 @@ DOCUMENT = Lifecycle(
         State(
             S.ISSUED,
             actions=(
-                Action(
-                    "dispatch", role(RoleCode.CLERK), {"dispatch": S.DISPATCHED}, step_up=True
-                ),
+                Action("dispatch", role(RoleCode.CLERK), {"dispatch": S.DISPATCHED}, step_up=True),
             ),
             task=Task("dispatch", _("Phát hành"), "dispatch"),
         ),

@@ -562,3 +562,6 @@ class Freshness(models.Model):
 
     class Meta:
         verbose_name = _("xác thực hai bước còn hiệu lực")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} until {self.fresh_until:%Y-%m-%d %H:%M}"

@@ -72,12 +72,11 @@ def fresh_until(request) -> datetime.datetime | None:
     key = credential_key(request)
     if key is None:
         return None
-    until = (
+    return (
         Freshness.objects.filter(credential=key, user_id=request.user.pk, fresh_until__gt=_now())
         .values_list("fresh_until", flat=True)
         .first()
     )
-    return until
 
 
 def require_fresh(request, action: str, obj, grants: Grants | None = None) -> None:
@@ -223,4 +222,3 @@ def load_demo_devices(secret: str = DEMO_SECRET) -> int:
         )
         count += 1
     return count
-

@@ -6,8 +6,8 @@ from typing import cast
 
 from django import forms
 from django.conf import settings
-from django.utils.functional import lazy
 from django.contrib.auth import get_user_model
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import AuthorityPrefix, DocType, Purpose, Secrecy, Urgency

@@ -2,8 +2,8 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import sharing, views
-from .views.stepup import OtpView
 from .exceptions import not_found
+from .views.stepup import OtpView
 
 app_name = "api"
 

@@ -6,9 +6,8 @@ token may sign, register, dispatch and recall. ``fresh=False`` leaves that out."
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
-
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
 
 from orgchart.demo import DEMO_PASSWORD
 from tests.support import step_up

@@ -212,9 +212,7 @@ def test_a_browser_session_steps_up_through_the_same_endpoint(world):
 def test_english_on_request(api):
     document = advance(new_draft(), S.SIGNED)
     client = api.as_("vanthu", fresh=False)
-    response = client.post(
-        f"/api/v1/documents/{document.pk}/register/", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post(f"/api/v1/documents/{document.pk}/register/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["code"] == "otp_required"
     assert "one-time code" in response.json()["detail"]
 
@@ -227,9 +225,7 @@ def test_load_demo_gives_every_signer_and_clerk_the_demo_authenticator(world):
     key = base64.b32decode(stepup.DEMO_SECRET).hex()
     holders = set(
         Membership.objects.filter(
-            position__in=Position.objects.filter(
-                roles__code__in=[RoleCode.SIGNER, RoleCode.CLERK]
-            ),
+            position__in=Position.objects.filter(roles__code__in=[RoleCode.SIGNER, RoleCode.CLERK]),
             organization__in=Organization.objects.all(),
         ).values_list("user__username", flat=True)
     )

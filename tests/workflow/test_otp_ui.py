@@ -14,7 +14,6 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from viewflow.workflow import STATUS
 
 from documents import stepup
 from documents.models import DocumentStatus, Freshness
@@ -77,7 +76,10 @@ def test_a_task_screen_asks_for_the_code_and_a_wrong_one_changes_nothing(
     assert "Mã xác thực không đúng hoặc đã được dùng." in text_of(mistaken)
     document.refresh_from_db()
     assert document.status == before
-    assert (open_task(document).status, open_task(document).owner_id) == (task.status, task.owner_id)
+    assert (open_task(document).status, open_task(document).owner_id) == (
+        task.status,
+        task.owner_id,
+    )
 
     done = committed(client.post, url, {**data, "otp": current_code(username)})
     assert done.status_code == 302, text_of(done)[:400]
@@ -154,7 +156,10 @@ def test_recall_on_the_document_page_asks_for_the_code(world, client, committed)
     # Nobody else is offered the recall: not the clerk, not the drafter.
     for username in ("vanthu", "soanthao"):
         sign_in(client, username, fresh=False)
-        assert 'data-testid="recall-form"' not in client.get(f"/outgoing/{document.pk}/").content.decode()
+        assert (
+            'data-testid="recall-form"'
+            not in client.get(f"/outgoing/{document.pk}/").content.decode()
+        )
 
 
 def test_a_backup_code_works_once_on_a_screen(world, client, committed):

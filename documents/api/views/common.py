@@ -61,8 +61,9 @@ class ActorMixin:
     def authorize(self, action_name: str, obj) -> None:
         """404, 403 or 409 as the lifecycle says; then, for a step-up action, 403
         ``otp_required`` unless this token or session is fresh (``documents.stepup``)."""
-        selectors.authorize(self.request.user, action_name, obj, self.grants())
-        stepup.require_fresh(self.request, action_name, obj, self.grants())
+        request = self.request  # type: ignore[attr-defined]  # the view's, mixed in
+        selectors.authorize(request.user, action_name, obj, self.grants())
+        stepup.require_fresh(request, action_name, obj, self.grants())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
