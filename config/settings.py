@@ -174,6 +174,8 @@ SPECTACULAR_SETTINGS = {
 # need a one-time code; one code keeps that API token or browser session fresh this long.
 OTP_FRESH_SECONDS = env.int("OTP_FRESH_SECONDS", default=900)
 OTP_TOTP_ISSUER = "MTTQ Văn bản"
+# The admin lists devices without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # After this many wrong codes in a row a person waits, 60 s and doubling with each further one
 # (documents.stepup); django-otp's own delay, which starts at the first wrong code, is off.
 OTP_FAILURE_LIMIT = env.int("OTP_FAILURE_LIMIT", default=5)

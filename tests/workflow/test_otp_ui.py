@@ -71,9 +71,11 @@ def test_a_task_screen_asks_for_the_code_and_a_wrong_one_changes_nothing(
 
     without = client.post(url, data)
     assert without.status_code == 200 and "cần mã xác thực" in text_of(without)
-    mistaken = client.post(url, {**data, "otp": wrong(current_code(username))})
+    typed = wrong(current_code(username))
+    mistaken = client.post(url, {**data, "otp": typed})
     assert mistaken.status_code == 200
     assert "Mã xác thực không đúng hoặc đã được dùng." in text_of(mistaken)
+    assert typed not in mistaken.content.decode(), "a wrong code is not shown again"
     document.refresh_from_db()
     assert document.status == before
     assert (open_task(document).status, open_task(document).owner_id) == (

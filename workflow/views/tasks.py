@@ -180,6 +180,8 @@ class TaskView(generic.FormView):
             stepup.require_fresh(self.request, action, self.artifact, grants)
         except (InvalidInput, OtpLocked, Forbidden) as error:
             form.add_error("otp" if "otp" in form.fields else None, str(error.detail))
+            form.data = form.data.copy()
+            form.data["otp"] = ""  # a spent or wrong code is not shown again
             return False
         return True
 
