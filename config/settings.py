@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "orgchart",
     "documents",
     "workflow",
@@ -170,6 +173,18 @@ SPECTACULAR_SETTINGS = {
         "SharePurposeEnum": "documents.lifecycle.SharePurpose",
     },
 }
+
+# Step-up (design §15.2): signing, registering, dispatching and recalling by a signer or a clerk
+# need a one-time code; one code keeps that API token or browser session fresh this long.
+OTP_FRESH_SECONDS = env.int("OTP_FRESH_SECONDS", default=900)
+OTP_TOTP_ISSUER = "MTTQ Văn bản"
+# The admin lists devices without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# After this many wrong codes in a row a person waits, 60 s and doubling with each further one
+# (documents.stepup); django-otp's own delay, which starts at the first wrong code, is off.
+OTP_FAILURE_LIMIT = env.int("OTP_FAILURE_LIMIT", default=5)
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="vanban@localhost")

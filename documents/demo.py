@@ -12,7 +12,7 @@ from django.db import transaction
 from orgchart import demo as orgchart_demo
 from orgchart.models import Organization
 
-from . import services
+from . import services, stepup
 from .models import Document, Receipt
 
 SEPARATOR = "-----"
@@ -89,4 +89,5 @@ def load_seed_plan(data: dict, references: list[Receipt]) -> Document:
 def load(fixture: Path | None = None) -> Document:
     data = orgchart_demo.read_fixture(fixture or orgchart_demo.FIXTURE)
     orgchart_demo.load_chart(data)
+    stepup.load_demo_devices()
     return load_seed_plan(data, load_incoming(data))

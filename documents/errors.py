@@ -63,3 +63,37 @@ class InvalidInput(ServiceError):
     def __init__(self, errors: dict[str, list[str]], detail=None):
         self.errors = {field: [str(m) for m in msgs] for field, msgs in errors.items()}
         super().__init__(detail)
+
+
+class OtpRequired(Forbidden):
+    """A step-up action by a signer or a clerk, without a fresh one-time code."""
+
+    default_code = "otp_required"
+    default_detail = _(
+        "Thao tác này cần mã xác thực một lần (OTP): hãy nhập mã 6 số trong ứng dụng xác thực."
+    )
+
+
+#: The detail of ``OtpRequired`` for a person who has no authenticator yet.
+ENROL_DETAIL = _(
+    "Thao tác này cần mã xác thực một lần (OTP), nhưng tài khoản của bạn chưa đăng ký ứng dụng "
+    "xác thực: hãy đăng ký tại trang Tài khoản → Xác thực hai bước."
+)
+
+
+class OtpInvalid(InvalidInput):
+    """A wrong one-time code, or one already used."""
+
+    default_code = "otp_invalid"
+    default_detail = _("Mã xác thực không đúng hoặc đã được dùng.")
+
+    def __init__(self):
+        super().__init__({"otp": [str(self.default_detail)]})
+
+
+class OtpLocked(ServiceError):
+    """Too many wrong one-time codes in a row: wait before the next try."""
+
+    status_code = 429
+    default_code = "otp_locked"
+    default_detail = _("Nhập sai mã xác thực quá nhiều lần; hãy thử lại sau ít phút.")

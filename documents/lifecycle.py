@@ -167,12 +167,20 @@ NOT_RECALLED = Guard(
 @dataclass(frozen=True)
 class Action:
     """``moves`` maps the FSM transitions this action may take here to where they lead; an
-    action without moves changes the artifact but not its state."""
+    action without moves changes the artifact but not its state. ``step_up``: taken by a
+    holder of one of ``STEP_UP_ROLES`` it needs a fresh one-time code (``documents.stepup``)."""
 
     name: str
     who: Actor
     moves: dict[str, str] = field(default_factory=dict)
     when: Guard | None = None
+    step_up: bool = False
+
+
+#: Whose step-up actions need a fresh one-time code: those who hold these roles in the
+#: artifact's organisation (design §15.2). A signer issues in the Front's name, a clerk holds
+#: its seal.
+STEP_UP_ROLES = (RoleCode.SIGNER, RoleCode.CLERK)
 
 
 @dataclass(frozen=True)
@@ -321,6 +329,12 @@ class Lifecycle:
             return None
         return task
 
+    def step_up_actions(self) -> frozenset[str]:
+        """The actions that need a fresh one-time code from holders of ``STEP_UP_ROLES``."""
+        return frozenset(
+            action.name for state in self.states for action in state.actions if action.step_up
+        )
+
     def label(self, verb: str) -> str:
         return str(self.labels.get(verb, verb))
 
@@ -408,32 +422,43 @@ DOCUMENT = Lifecycle(
         State(
             S.AWAITING_SIGNATURE,
             actions=(
-                Action("sign", DESIGNATED_SIGNER, {"sign": S.SIGNED, "send_back": S.RETURNED}),
+                Action(
+                    "sign",
+                    DESIGNATED_SIGNER,
+                    {"sign": S.SIGNED, "send_back": S.RETURNED},
+                    step_up=True,
+                ),
                 Action("hand_over", DESIGNATED_SIGNER | DRAFTER),
             ),
             task=Task("sign", _("Ký văn bản"), "sign"),
         ),
         State(
             S.SIGNED,
-            actions=(Action("register", role(RoleCode.CLERK), {"register": S.ISSUED}),),
+            actions=(
+                Action("register", role(RoleCode.CLERK), {"register": S.ISSUED}, step_up=True),
+            ),
             task=Task("register", _("Vào sổ, cấp số"), "register"),
         ),
         State(
             S.ISSUED,
-            actions=(Action("dispatch", role(RoleCode.CLERK), {"dispatch": S.DISPATCHED}),),
+            actions=(
+                Action("dispatch", role(RoleCode.CLERK), {"dispatch": S.DISPATCHED}, step_up=True),
+            ),
             task=Task("dispatch", _("Phát hành"), "dispatch"),
         ),
         State(
             S.DISPATCHED,
             actions=(
-                Action("recall", role(RoleCode.SIGNER), {"recall": S.RECALLED}),
+                Action("recall", role(RoleCode.SIGNER), {"recall": S.RECALLED}, step_up=True),
                 # The last receipt to settle completes the document.
                 Action("complete", SYSTEM, {"complete": S.COMPLETED}),
             ),
         ),
         State(
             S.COMPLETED,
-            actions=(Action("recall", role(RoleCode.SIGNER), {"recall": S.RECALLED}),),
+            actions=(
+                Action("recall", role(RoleCode.SIGNER), {"recall": S.RECALLED}, step_up=True),
+            ),
         ),
         State(S.WITHDRAWN),
         State(S.RECALLED),

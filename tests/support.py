@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import json
+import time
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django_otp.oath import TOTP, totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from documents import services
 from documents.models import Document, DocumentStatus, Receipt, ReceiptStatus
@@ -106,3 +110,55 @@ def _exists(username: str) -> bool:
 
 def receipt_for(document: Document, code: str) -> Receipt:
     return Receipt.objects.get(document=document, organization__code=code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Step-up: real TOTP codes of a person's device
+
+
+def give_device(person, secret_hex: str | None = None) -> TOTPDevice:
+    """A confirmed authenticator for ``person`` (a user or a username)."""
+    person = user(person) if isinstance(person, str) else person
+    values = {"user": person, "name": "authenticator", "confirmed": True}
+    if secret_hex:
+        values["key"] = secret_hex
+    return TOTPDevice.objects.create(**values)
+
+
+def current_code(person) -> str:
+    """A code the person's authenticator shows now, computed with ``django_otp.oath.totp``
+    from the device's key. A TOTP step is accepted once, so when this step was used already
+    (two credentials of one person within 30 s) it is the next step's code, which the
+    device's tolerance still accepts; failing that, wait for the next step."""
+    person = user(person) if isinstance(person, str) else person
+    device = TOTPDevice.objects.filter(user=person, confirmed=True).get()
+    while True:
+        clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        now = clock.t()
+        ahead = max(0, device.last_t + 1 - now)
+        if ahead <= device.tolerance:
+            code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead)
+            return f"{code:0{device.digits}d}"
+        time.sleep(device.step - time.time() % device.step + 0.05)
+
+
+def step_up(client, person) -> dict:
+    """Give ``client``'s token or session a fresh one-time code through the API."""
+    response = client.post(
+        "/api/v1/auth/otp/",
+        json.dumps({"otp": current_code(person)}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def sign_in(client, username: str, *, fresh: bool = True):
+    """A browser session of ``username``; a person with an authenticator also gives a code,
+    as the task screens would ask before the first signature, registration, dispatch or
+    recall."""
+    person = user(username)
+    client.force_login(person)
+    if fresh and TOTPDevice.objects.filter(user=person, confirmed=True).exists():
+        step_up(client, person)
+    return client

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import AuthorityPrefix, DocType, Purpose, Secrecy, Urgency
@@ -27,6 +29,38 @@ class MemberChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return f"{ho_ten(obj)} ({obj.username})"
+
+
+def _otp_help_text() -> str:
+    return _(
+        "6 số trong ứng dụng xác thực, hoặc một mã dự phòng. Sau khi nhập, bạn không phải nhập "
+        "lại trong %(minutes)d phút."
+    ) % {"minutes": settings.OTP_FRESH_SECONDS // 60}
+
+
+_otp_help = lazy(_otp_help_text, str)
+
+
+class OtpField(forms.CharField):
+    """The one-time code a signer or clerk gives before the first step-up action in a window
+    (documents.stepup checks it)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mã xác thực (OTP)"))
+        kwargs.setdefault("help_text", _otp_help())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 16)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 10}
+            ),
+        )
+        super().__init__(**kwargs)
+
+
+class OtpForm(forms.Form):
+    otp = OtpField(required=True, help_text="")
 
 
 class ConfirmForm(forms.Form):

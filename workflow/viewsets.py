@@ -26,7 +26,7 @@ from documents.errors import NotFound
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
-from .views import documents, inbox, lists, sharing
+from .views import account, documents, inbox, lists, sharing
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -210,6 +210,7 @@ class OutgoingApp(SignedInMixin, Application):
     share_path = path("<int:pk>/chia-se/", sharing.ShareView.as_view(), name="share")
     unshare_path = path("<int:pk>/thoi-chia-se/", sharing.UnshareView.as_view(), name="unshare")
     opinion_path = path("<int:pk>/cho-y-kien/", sharing.OpinionView.as_view(), name="opinion")
+    recall_path = path("<int:pk>/thu-hoi/", account.RecallView.as_view(), name="recall")
 
 
 class IncomingApp(SignedInMixin, Application):
@@ -228,6 +229,16 @@ class OrgChartApp(SignedInMixin, Application):
     menu_template_name = "workflow/menu_orgchart.html"
 
     index_path = path("", documents.OrgChartView.as_view(), name="index")
+
+
+class AccountApp(SignedInMixin, Application):
+    app_name = "account"
+    title = _("Tài khoản")
+    icon = "manage_accounts"
+    menu_template_name = "workflow/menu_account.html"
+
+    index_path = path("", RedirectView.as_view(pattern_name="account:otp"), name="index")
+    otp_path = path("xac-thuc-hai-buoc/", account.OtpEnrolView.as_view(), name="otp")
 
 
 class VanBanSite(Site):
@@ -250,5 +261,6 @@ site = VanBanSite(
         OutgoingApp(),
         IncomingApp(),
         OrgChartApp(),
+        AccountApp(),
     ]
 )

@@ -56,6 +56,17 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class OtpSerializer(serializers.Serializer):
+    otp = serializers.CharField(
+        max_length=16,
+        help_text="the 6-digit code of the authenticator app, or one unused backup code",
+    )
+
+
+class FreshUntilSerializer(serializers.Serializer):
+    fresh_until = serializers.DateTimeField()
+
+
 class MembershipSerializer(serializers.Serializer):
     organization = serializers.CharField(help_text="organisation code")
     organization_name = serializers.CharField()

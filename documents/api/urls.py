@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import sharing, views
 from .exceptions import not_found
+from .views.stepup import OtpView
 
 app_name = "api"
 
@@ -13,6 +14,7 @@ router.register("receipts", views.ReceiptViewSet, basename="receipt")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/otp/", OtpView.as_view(), name="otp"),
     path("me/", views.MeView.as_view(), name="me"),
     path("inbox/", views.InboxView.as_view({"get": "list"}), name="inbox"),
     path("documents/<int:id>/shares/", sharing.SharesView.as_view(), name="document-shares"),

@@ -1,12 +1,16 @@
 """HTTP clients for the demo people. ``api.as_("vanthu")`` logs in through the token endpoint
-once per test and sends ``Authorization: Token …`` on every request."""
+once per test and sends ``Authorization: Token …`` on every request; a person with an
+authenticator (every demo signer and clerk) then gives a current one-time code, so that the
+token may sign, register, dispatch and recall. ``fresh=False`` leaves that out."""
 
 from __future__ import annotations
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from orgchart.demo import DEMO_PASSWORD
+from tests.support import step_up
 
 
 class Api:
@@ -16,30 +20,35 @@ class Api:
     def anonymous(self) -> APIClient:
         return APIClient()
 
-    def as_(self, username: str, *, login: bool = True) -> APIClient:
+    def as_(self, username: str, *, login: bool = True, fresh: bool = True) -> APIClient:
         """A client with ``username``'s token: obtained through the token endpoint, or, with
         ``login=False`` (many people in one test), read from the token table."""
-        if username not in self._clients and not login:
+        if username not in self._clients:
+            client = self._sign_in(username, login=login)
+            if fresh and TOTPDevice.objects.filter(user__username=username).exists():
+                step_up(client, username)
+            self._clients[username] = client
+        return self._clients[username]
+
+    def _sign_in(self, username: str, *, login: bool) -> APIClient:
+        client = APIClient()
+        if not login:
             from django.contrib.auth import get_user_model
             from rest_framework.authtoken.models import Token
 
             user = get_user_model().objects.get(username=username)
-            client = APIClient()
             client.credentials(
                 HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}"
             )
-            self._clients[username] = client
-        if username not in self._clients:
-            client = APIClient()
-            response = client.post(
-                "/api/v1/auth/token/",
-                {"username": username, "password": DEMO_PASSWORD},
-                format="json",
-            )
-            assert response.status_code == 200, response.content
-            client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-            self._clients[username] = client
-        return self._clients[username]
+            return client
+        response = client.post(
+            "/api/v1/auth/token/",
+            {"username": username, "password": DEMO_PASSWORD},
+            format="json",
+        )
+        assert response.status_code == 200, response.content
+        client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+        return client
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.support import current_code
+
 pytestmark = pytest.mark.e2e
 
 TITLE = "Kế hoạch tuyên truyền kỷ niệm 93 năm Ngày thành lập MTTQ Việt Nam"
@@ -96,12 +98,16 @@ def test_the_plan_from_draft_to_report(as_user):
     page.get_by_role("link", name="Xử lý").click()
     expect(page.get_by_test_id("task-title")).to_have_text("Ký văn bản")
     page.get_by_label("Ký ban hành").check()
+    # Signing asks for a one-time code first: he types what his authenticator shows.
+    expect(page.get_by_test_id("otp-notice")).to_be_visible()
+    page.get_by_label("Mã xác thực (OTP)").fill(current_code("pct.huy"))
     submit_task(page, "Đã ký văn bản.")
     expect(page.get_by_test_id("document-status")).to_have_text("Đã ký")
     expect(page.get_by_test_id("signature-block")).to_contain_text("Trịnh Quang Huy")
 
     # The clerk registers and dispatches.
     page = open_task_from_inbox(vanthu, "Vào sổ, cấp số")
+    page.get_by_label("Mã xác thực (OTP)").fill(current_code("vanthu"))
     page.get_by_test_id("task-submit").click()
     expect(page.locator(".vb-messages")).to_contain_text(
         re.compile(r"Đã vào sổ: số \d\d/KH-MTTQ-BTT")
@@ -112,6 +118,7 @@ def test_the_plan_from_draft_to_report(as_user):
         re.compile(r"Sầm Sơn, ngày \d\d tháng \d{1,2} năm \d{4}")
     )
     page = open_task_from_inbox(vanthu, "Phát hành")
+    expect(page.get_by_label("Mã xác thực (OTP)")).to_have_count(0)  # one code per window
     submit_task(page, "Đã phát hành văn bản tới các nơi nhận.")
     expect(page.get_by_test_id("document-status")).to_have_text("Đã phát hành")
     vanthu.shot("da-phat-hanh")

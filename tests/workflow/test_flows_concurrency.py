@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from documents.models import DocumentStatus
-from tests.support import advance, new_draft, user
+from tests.support import advance, new_draft, sign_in, user
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 
@@ -24,7 +24,7 @@ def test_two_signers_at_once_exactly_one_signs(live_world):
     clients = {}
     for username in ("pct.huy", "chutich"):
         clients[username] = Client()
-        clients[username].force_login(user(username))
+        sign_in(clients[username], username)
     url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
     for client in clients.values():
         assert client.get(url).status_code == 200  # both have the form open

@@ -14,7 +14,7 @@ from viewflow.workflow.models import Process, Task
 
 from documents import services
 from documents.models import Document, DocumentStatus, Purpose, Receipt, ReceiptStatus
-from tests.support import advance, new_draft, receipt_for, user
+from tests.support import advance, new_draft, receipt_for, sign_in, user
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 from workflow.flows import IncomingFlow, OutgoingFlow
@@ -33,8 +33,8 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def login(client, username):
-    client.force_login(user(username))
-    return client
+    """Signed in; a signer or clerk has also given a code (``tests.support.sign_in``)."""
+    return sign_in(client, username)
 
 
 def text_of(response) -> str:
@@ -234,7 +234,7 @@ def test_the_second_person_acting_on_a_finished_task_gets_a_message(world, clien
     from django.test import Client
 
     chutich = Client()
-    chutich.force_login(user("chutich"))
+    sign_in(chutich, "chutich")
     assert chutich.get(url).status_code == 200  # both opened the form
 
     with_commit = committed(huy.post, url, {"decision": "sign", "comment": ""})

@@ -21,6 +21,7 @@ from orgchart.models import Membership, Organization, RoleCode
 from .. import forms
 from ..bookkeeping import open_task
 from ..middleware import request_grants
+from .account import recall_context
 from .card import document_context, format_date
 from .sharing import sharing_context
 
@@ -103,6 +104,7 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         document = selectors.get_visible_document(self.request.user, self.kwargs["pk"])
         context.update(document_context(self.request, document, full=True))
         context["sharing"] = sharing_context(self.request, document)
+        context["recall"] = recall_context(self.request, document)
         task = open_task(document)
         context["open_task"] = task
         if task is not None:

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from documents import services
-from documents.errors import Conflict, Forbidden, InvalidInput, NotFound
+from documents import services, stepup
+from documents.errors import Conflict, Forbidden, InvalidInput, NotFound, OtpLocked
 from documents.models import Document, Receipt
 
 from .. import forms
-from ..middleware import CONCURRENT_MESSAGE
+from ..middleware import CONCURRENT_MESSAGE, request_grants
 from .card import document_context, document_url
 
 
@@ -144,6 +144,47 @@ class TaskView(generic.FormView):
     def get_form_class(self):
         return STEPS[self.step].form
 
+    def action_of(self, data: dict) -> str:
+        """The lifecycle action this submission takes: the task's, or handing over."""
+        if self.step == "sign" and data.get("decision") == "hand_over":
+            return "hand_over"
+        return self.activation.task.flow_task.action
+
+    @property
+    def code_needed(self) -> bool:
+        """Before the first step-up action in a window, the screen asks for a code."""
+        if not hasattr(self, "_code_needed"):
+            self._code_needed = stepup.code_needed(
+                self.request,
+                self.activation.task.flow_task.action,
+                self.artifact,
+                request_grants(self.request),
+            )
+        return self._code_needed
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.code_needed and stepup.has_device(self.request.user):
+            form.fields["otp"] = forms.OtpField()
+        return form
+
+    def stepped_up(self, form) -> bool:
+        """Take the code typed on this screen; False (with the error on the form) when the
+        action needs a fresh code and none was given, or a wrong or used one."""
+        action = self.action_of(form.cleaned_data)
+        grants = request_grants(self.request)
+        try:
+            code = form.cleaned_data.get("otp")
+            if code and stepup.code_needed(self.request, action, self.artifact, grants):
+                stepup.step_up(self.request, code)
+            stepup.require_fresh(self.request, action, self.artifact, grants)
+        except (InvalidInput, OtpLocked, Forbidden) as error:
+            form.add_error("otp" if "otp" in form.fields else None, str(error.detail))
+            form.data = form.data.copy()
+            form.data["otp"] = ""  # a spent or wrong code is not shown again
+            return False
+        return True
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if self.step == "sign":
@@ -156,6 +197,8 @@ class TaskView(generic.FormView):
         return kwargs
 
     def form_valid(self, form):
+        if not self.stepped_up(form):
+            return self.form_invalid(form)
         # The claim and the service call stand or fall together: input the service refuses
         # leaves the task where it was, in the queue if it came from there.
         savepoint = transaction.savepoint()
@@ -190,6 +233,8 @@ class TaskView(generic.FormView):
             task=self.activation.task,
             step=self.step,
             submit_label=STEPS[self.step].button,
+            code_needed=self.code_needed,
+            has_device=stepup.has_device(self.request.user) if self.code_needed else True,
             receipt=receipt,
             **document_context(self.request, document, full=False),
         )

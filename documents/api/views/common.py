@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework.response import Response
 
+from documents import selectors, stepup
 from documents.models import Receipt
 from orgchart.selectors import grants_of
 
@@ -31,6 +32,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         409: "wrong state, or a concurrent change won",
         413: "upload too large (code too_large)",
         415: "unsupported file type (code unsupported_media_type)",
+        429: "too many wrong one-time codes in a row (code otp_locked)",
     }
     return {
         code: OpenApiResponse(
@@ -69,6 +71,13 @@ class ActorMixin:
         if not hasattr(request, "_vanban_grants"):
             request._vanban_grants = grants_of(request.user)
         return request._vanban_grants
+
+    def authorize(self, action_name: str, obj) -> None:
+        """404, 403 or 409 as the lifecycle says; then, for a step-up action, 403
+        ``otp_required`` unless this token or session is fresh (``documents.stepup``)."""
+        request = self.request  # type: ignore[attr-defined]  # the view's, mixed in
+        selectors.authorize(request.user, action_name, obj, self.grants())
+        stepup.require_fresh(request, action_name, obj, self.grants())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

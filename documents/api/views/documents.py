@@ -180,12 +180,14 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
     @_action_schema(None, "Register: number and symbol (clerk of the issuer)")
     @action(detail=True, methods=["post"])
     def register(self, request, pk=None):
-        return self.fresh(services.register(actor=request.user, document=self.document()))
+        document = self.acting_on("register")
+        return self.fresh(services.register(actor=request.user, document=document))
 
     @_action_schema(None, "Dispatch to every recipient (clerk of the issuer)")
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_document(self, request, pk=None):
-        return self.fresh(services.dispatch(actor=request.user, document=self.document()))
+        document = self.acting_on("dispatch")
+        return self.fresh(services.dispatch(actor=request.user, document=document))
 
     @_action_schema(s.ReasonSerializer, "Recall a dispatched document (signer); reason required")
     @action(detail=True, methods=["post"])
@@ -210,7 +212,7 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
         """The document, once the caller may take the action on it now, so that 404, 403 and
         409 come before any complaint about the body. The service checks again under lock."""
         document = self.document()
-        selectors.authorize(self.request.user, action_name, document, self.grants())
+        self.authorize(action_name, document)
         return document
 
     @extend_schema(

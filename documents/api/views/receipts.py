@@ -56,7 +56,7 @@ class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
 
     def acting_on(self, action_name: str) -> Receipt:
         receipt = self.receipt()
-        selectors.authorize(self.request.user, action_name, receipt, self.grants())
+        self.authorize(action_name, receipt)
         return receipt
 
     def fresh(self, receipt: Receipt) -> Response:
