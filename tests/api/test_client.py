@@ -21,6 +21,7 @@ from openapi_spec_validator import validate
 from documents.demo import seed_body
 from orgchart import demo as orgchart_demo
 from orgchart.demo import DEMO_PASSWORD
+from tests.support import current_code
 
 pytestmark = pytest.mark.client
 
@@ -114,8 +115,11 @@ class Person:
         self.username = username
 
     def step_up(self) -> None:
-        """Confirm with a second factor before a signer's or a clerk's step; the single place
-        where ``POST /api/v1/auth/otp/`` goes once the API asks for it."""
+        """Confirm with a second factor before a signer's or a clerk's step (design §15.2):
+        the code the person's authenticator shows now, through the generated operation."""
+        body = models().OtpRequest(otp=current_code(self.username))
+        fresh = operation("auth_otp").sync_detailed(client=self.client, body=body)
+        assert fresh.status_code == 200, fresh.content
 
     def call(self, name: str, expect: int = 200, **arguments):
         if name in STEP_UP:
