@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "documents.middleware.RefuseNulMiddleware",
     "orgchart.middleware.GrantsScopeMiddleware",
     # Serves collected static files (viewflow's Material UI, Swagger UI) under gunicorn,
     # so no page needs a CDN or a separate web server in a small deployment.
@@ -143,9 +144,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        # Bounded: body size, JSON depth and encoding checked before parsing (design §15.3).
+        "documents.api.parsers.JSONParser",
+        "documents.api.parsers.FormParser",
+        "documents.api.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "documents.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
