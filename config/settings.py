@@ -44,7 +44,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "documents.middleware.RefuseNulMiddleware",
     "orgchart.middleware.GrantsScopeMiddleware",
     # Serves collected static files (viewflow's Material UI, Swagger UI) under gunicorn,
     # so no page needs a CDN or a separate web server in a small deployment.
@@ -52,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workflow.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # In the asker's language, before anything reads the query or the form.
+    "documents.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -33,7 +33,9 @@ def column(model: type[models.Model], name: str, **kwargs) -> serializers.CharFi
     """A string that ends up in ``model.name`` (or is looked up there): no longer than that
     column, so that an over-long value is a field error here and never reaches the database
     (where PostgreSQL refuses it with an error). DRF's CharField also refuses NUL bytes."""
-    return serializers.CharField(max_length=model._meta.get_field(name).max_length, **kwargs)
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return serializers.CharField(max_length=field.max_length, **kwargs)
 
 
 def username_field(**kwargs) -> serializers.CharField:

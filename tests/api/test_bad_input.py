@@ -438,3 +438,22 @@ def test_nul_on_receipt_actions(api, world, django_capture_on_commit_callbacks):
     )
     _assert_invalid(response, "reason")
     assert _counts() == before
+
+
+def test_the_refusals_speak_english_when_asked(api):
+    from django.utils import translation
+
+    translation.activate("vi")
+    client = api.anonymous()
+    nul = client.get("/api/v1/documents/?q=%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert nul.json()["errors"] == {"q": ["NUL characters are not allowed."]}
+    translation.activate("vi")
+    deep = client.post(
+        "/api/v1/auth/token/",
+        _deep(DEEP),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert deep.json()["errors"]["non_field_errors"] == [
+        "The data is nested more than 50 levels deep."
+    ]

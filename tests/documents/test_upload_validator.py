@@ -225,7 +225,7 @@ def test_members_sharing_their_compressed_bytes_are_refused():
     end = data.rfind(b"PK\x05\x06")
     name_length, extra, comment = struct.unpack_from("<3H", data, start + 28)
     first = bytes(data[start : start + 46 + name_length + extra + comment])
-    count, size, offset = struct.unpack_from("<HLL", data, end + 10)
+    count, size = struct.unpack_from("<HL", data, end + 10)
     directory = data[start:end] + first
     record = bytearray(data[end:])
     struct.pack_into("<HHL", record, 8, count + 1, count + 1, size + len(first))
