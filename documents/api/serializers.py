@@ -61,7 +61,7 @@ class ValidationErrorSerializer(ErrorSerializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="field (or path such as recipients.0.purpose) → messages; absent when no "
-        "field is at fault (invalid_credentials, parse_error)",
+        "field is at fault (invalid_credentials)",
     )
 
 

@@ -144,6 +144,15 @@ def test_a_form_body_beyond_the_limit_is_413_not_500(api, nothing_written):
     assert response.status_code == 413 and response.json()["code"] == "too_large"
 
 
+def test_a_multipart_field_beyond_the_limit_is_413_not_500(api, world, nothing_written):
+    plan = world.seed_plan()
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1_000):
+        response = api.as_("soanthao").post(
+            f"/api/v1/documents/{plan.pk}/submit/", {"comment": "x" * 5_000}, format="multipart"
+        )
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+
+
 def test_too_many_form_fields_is_400_not_500(api, nothing_written):
     with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=10):
         response = api.anonymous().post(
