@@ -8,9 +8,11 @@ send it."""
 
 from __future__ import annotations
 
+from django.core.exceptions import TooManyFieldsSent
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import bad_request
+from rest_framework.settings import api_settings
 
 from documents.api.exceptions import INVALID_DETAIL
 
@@ -48,9 +50,12 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        found = _in_request(request)
+        try:
+            found = _in_request(request)
+        except TooManyFieldsSent as error:  # more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS
+            return self.refuse(request, {api_settings.NON_FIELD_ERRORS_KEY: [str(error)]})
         if found:
-            return self.refuse(request, found)
+            return self.refuse(request, {name: [str(NUL_REFUSED)] for name in found})
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
@@ -59,18 +64,14 @@ class RefuseNulMiddleware:
         if request.method == "POST" and not request.path.startswith("/api/"):
             found = _in_query(request.POST)
             if found:
-                return self.refuse(request, found)
+                return self.refuse(request, {})
         return None
 
-    def refuse(self, request, found: list[str]):
+    def refuse(self, request, errors: dict[str, list[str]]):
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {
-                    "detail": str(INVALID_DETAIL),
-                    "code": "invalid",
-                    "errors": {name: [str(NUL_REFUSED)] for name in found},
-                },
+                {"detail": str(INVALID_DETAIL), "code": "invalid", "errors": errors},
                 status=400,
                 json_dumps_params={"ensure_ascii": False},
             )
-        return bad_request(request, ValueError("NUL byte"))
+        return bad_request(request, ValueError("bad input"))

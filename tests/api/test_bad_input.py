@@ -369,6 +369,14 @@ def test_nul_before_authentication_is_400_for_anyone(api):
     _assert_invalid(response, "status")
 
 
+def test_too_many_query_parameters_is_400_in_the_api_shape(api):
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=10):
+        response = api.as_("soanthao").get(
+            "/api/v1/documents/?" + "&".join(f"p{i}=1" for i in range(50))
+        )
+    _assert_invalid(response, "non_field_errors")
+
+
 def test_nul_in_a_header_is_400(api):
     client = api.anonymous()
     response = client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token abc\x00def")
