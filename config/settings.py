@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workflow.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # In the asker's language, before anything reads the query or the form.
+    "documents.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,9 +149,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        # Bounded: body size, JSON depth and encoding checked before parsing (design §15.3).
+        "documents.api.parsers.JSONParser",
+        "documents.api.parsers.FormParser",
+        "documents.api.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "documents.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "documents.api.schema.AutoSchema",

@@ -10,11 +10,18 @@ from django.contrib.auth import get_user_model
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import AuthorityPrefix, DocType, Purpose, Secrecy, Urgency
+from documents import uploads
+from documents.models import AuthorityPrefix, DocType, Document, Purpose, Secrecy, Urgency
 from documents.templatetags.vanban import ho_ten
 from orgchart.models import Organization
 
 User = get_user_model()
+
+
+def column_length(name: str) -> int | None:
+    """The length of a document's column: what a field of these forms may hold (on PostgreSQL
+    a longer value would reach the database as an error)."""
+    return Document._meta.get_field(name).max_length
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -174,7 +181,7 @@ class DraftForm(forms.Form):
     doc_type = forms.ChoiceField(
         label=_("Loại văn bản"), choices=DocType.choices, initial=DocType.KH
     )
-    title = forms.CharField(label=_("Trích yếu"), max_length=500)
+    title = forms.CharField(label=_("Trích yếu"), max_length=column_length("title"))
     body = forms.CharField(
         label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
@@ -184,16 +191,23 @@ class DraftForm(forms.Form):
         label=_("Quyền hạn ký"), choices=AuthorityPrefix.choices, required=False, initial="TM"
     )
     collective_name = forms.CharField(
-        label=_("Tập thể/cơ quan"), required=False, initial="BAN THƯỜNG TRỰC"
+        label=_("Tập thể/cơ quan"),
+        required=False,
+        initial="BAN THƯỜNG TRỰC",
+        max_length=column_length("collective_name"),
     )
     signer_title = forms.CharField(
-        label=_("Chức vụ người ký"), required=False, initial="PHÓ CHỦ TỊCH"
+        label=_("Chức vụ người ký"),
+        required=False,
+        initial="PHÓ CHỦ TỊCH",
+        max_length=column_length("signer_title"),
     )
     signer = PersonChoiceField(label=_("Người ký"), queryset=User.objects.none(), required=False)
     attachments = forms.FileField(
         label=_("Tệp đính kèm"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"multiple": False}),
+        help_text=_("PDF, DOCX, XLSX, ODT, PNG hoặc JPEG; tối đa %(limit)s MB."),
+        widget=forms.ClearableFileInput(attrs={"multiple": False, "accept": uploads.EXTENSIONS}),
     )
 
     def __init__(self, *args, issuer: Organization, recipients, **kwargs):
@@ -202,12 +216,20 @@ class DraftForm(forms.Form):
 
         signer = cast(PersonChoiceField, self.fields["signer"])
         signer.queryset = signers_of(issuer)
+        attachments = self.fields["attachments"]
+        attachments.help_text = attachments.help_text % {"limit": uploads.limit_in_mb()}
         self.recipient_orgs = list(recipients)
         purposes = [("", _("— không gửi —")), *Purpose.choices]
         for org in self.recipient_orgs:
             self.fields[f"purpose_{org.code}"] = forms.ChoiceField(
                 label=org.name, choices=purposes, required=False
             )
+
+    def clean_attachments(self):
+        """The same check as the API's (documents.uploads): size, name, type from the bytes."""
+        upload = self.cleaned_data.get("attachments")
+        self.attachment_type = uploads.check(upload) if upload else None
+        return upload
 
     def recipient_fields(self):
         return [self[f"purpose_{org.code}"] for org in self.recipient_orgs]
@@ -221,7 +243,7 @@ class DraftForm(forms.Form):
 
 
 class ReviseForm(forms.Form):
-    title = forms.CharField(label=_("Trích yếu"), max_length=500)
+    title = forms.CharField(label=_("Trích yếu"), max_length=column_length("title"))
     body = forms.CharField(
         label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )

@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from documents.errors import InvalidInput, NotFound, ServiceError
 from documents.refusals import record_refusal
+
+from .parsers import BodyTooLarge
 
 INVALID_DETAIL = _("Dữ liệu không hợp lệ. / Invalid input.")
 
@@ -108,6 +112,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # Django's own refusals of a request body (too many fields or files, a bad boundary).
+        exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
     if not isinstance(exc, exceptions.APIException):
         return None
     headers = {}
@@ -123,6 +132,8 @@ def exception_handler(exc, context):
         }
     else:
         body = {"detail": _detail(exc), "code": _code(exc)}
+        if getattr(exc, "field_errors", None):
+            body["errors"] = exc.field_errors
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
 

@@ -20,7 +20,8 @@ answers 401.
 Vietnamese, in English with `Accept-Language: en`. A 400 adds `errors`, a map from field to a
 list of messages; nested fields use paths such as `recipients.0.purpose`, errors not tied to
 a field use `non_field_errors`. Codes: 400 `invalid` (or `invalid_credentials` from the token
-endpoint, `parse_error` for malformed JSON); 401 `not_authenticated`/`authentication_failed`;
+endpoint, `parse_error` for a body that is not JSON or not UTF-8, its reason under
+`non_field_errors`); 401 `not_authenticated`/`authentication_failed`;
 403 `permission_denied` (visible but not allowed); 404 `not_found` (absent, or not visible to
 the caller — never 403 for what the caller may not know exists), `not_rendered` for a PDF that
 does not exist yet; 405 `method_not_allowed`; 409 `invalid_state` (wrong state),
@@ -28,6 +29,15 @@ does not exist yet; 405 `method_not_allowed`; 409 `invalid_state` (wrong state),
 415 `unsupported_media_type`.
 
 **Bodies** are JSON (`Content-Type: application/json`), except an upload (multipart).
+
+**Bad input** is a 400, never a 500, and changes nothing: JSON nested deeper than 50 levels
+(`invalid`), a value of the wrong type, a string longer than the field it is stored in (each
+field's limit is its column's), and a NUL byte anywhere — in a query parameter or a header
+(the parameter is named under `errors`), or in any string or key of a body (by its path). A
+body larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MB by default) is a 413 `too_large`.
+Attachments are recognised by their content (PDF, DOCX, XLSX, ODT, PNG, JPEG), at most
+`ATTACHMENT_MAX_BYTES`; an archive that would unpack to far more than any document (a
+compressed bomb) is a 400 `invalid` with the message under `errors.file`.
 
 **Lists** are paginated: `{"count", "next", "previous", "results"}` with `?page=` (from 1) and
 `?page_size=` (default 50, at most 500). This holds for every list, including organisations,

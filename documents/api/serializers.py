@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -14,13 +16,35 @@ from documents import selectors
 from documents.models import (
     AuthorityPrefix,
     DocType,
+    Document,
     DocumentStatus,
     Purpose,
     ReceiptStatus,
+    Recipient,
     Secrecy,
     Urgency,
 )
-from orgchart.models import OrganizationKind, RoleCode
+from orgchart.models import Organization, OrganizationKind, RoleCode
+
+User = get_user_model()
+
+
+def column(model: type[models.Model], name: str, **kwargs) -> serializers.CharField:
+    """A string that ends up in ``model.name`` (or is looked up there): no longer than that
+    column, so that an over-long value is a field error here and never reaches the database
+    (where PostgreSQL refuses it with an error). DRF's CharField also refuses NUL bytes."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return serializers.CharField(max_length=field.max_length, **kwargs)
+
+
+def username_field(**kwargs) -> serializers.CharField:
+    return column(User, User.USERNAME_FIELD, **kwargs)
+
+
+def organization_code(**kwargs) -> serializers.CharField:
+    return column(Organization, "code", **kwargs)
+
 
 # ---------------------------------------------------------------------------------------------
 # Errors (for the schema; exceptions.exception_handler builds them)
@@ -37,7 +61,7 @@ class ValidationErrorSerializer(ErrorSerializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="field (or path such as recipients.0.purpose) → messages; absent when no "
-        "field is at fault (invalid_credentials, parse_error)",
+        "field is at fault (invalid_credentials)",
     )
 
 
@@ -48,7 +72,7 @@ class ValidationErrorSerializer(ErrorSerializer):
 # "Credentials" in the schema: a request body is named "<component>Request" there already.
 @extend_schema_serializer(component_name="Credentials")
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(trim_whitespace=False)
+    username = username_field(trim_whitespace=False)
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
 
@@ -142,42 +166,58 @@ class SigningAuthorityField(serializers.Field):
     # DRF formats the message, so the object's braces are doubled.
     default_error_messages = {
         "invalid": _(
-            'Hãy gửi một chuỗi như "TM." hoặc một đối tượng {{prefix, collective_name, '
-            "signer_title, signer}}."
+            'Thể thức ký là một chuỗi như "TM." hoặc một đối tượng gồm prefix, '
+            "collective_name, signer_title, signer."
         )
     }
+
+    #: key of the object → (argument of the service, how its string is checked)
+    PARTS = {
+        "prefix": ("authority_prefix", None),
+        "authority_prefix": ("authority_prefix", None),
+        "collective_name": ("collective_name", (Document, "collective_name")),
+        "signer_title": ("signer_title", (Document, "signer_title")),
+        "signer": ("signer", (User, User.USERNAME_FIELD)),
+    }
+
+    def _text(self, key: str, value: str) -> str:
+        """One string of the field, checked as the column it goes to; errors under its key."""
+        _target, target_column = self.PARTS[key]
+        if target_column is None:
+            checker = serializers.CharField(allow_blank=True, trim_whitespace=False)
+        else:
+            checker = column(*target_column, allow_blank=True, trim_whitespace=False)
+        try:
+            return checker.run_validation(value)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({key: error.detail}) from None
 
     def to_internal_value(self, data):
         if data is None:
             return {}
         if isinstance(data, str):
-            text = data.strip()
+            text = self._text("prefix", data).strip()
             head, _sep, rest = text.replace(".", ". ", 1).partition(" ")
             if head.rstrip(".").upper() in PREFIXES and rest.strip():
-                return {"authority_prefix": _prefix(head), "collective_name": rest.strip()}
+                name = self._text("collective_name", rest.strip())
+                return {"authority_prefix": _prefix(head), "collective_name": name}
             return {"authority_prefix": _prefix(text)}
         if not isinstance(data, dict):
             self.fail("invalid")
         result = {}
-        names = {
-            "prefix": "authority_prefix",
-            "authority_prefix": "authority_prefix",
-            "collective_name": "collective_name",
-            "signer_title": "signer_title",
-            "signer": "signer",
-        }
-        for key, target in names.items():
+        for key, (target, _checked) in self.PARTS.items():
             if key not in data:
                 continue
             value = data[key]
             if value is not None and not isinstance(value, str):
-                self.fail("invalid")
+                raise serializers.ValidationError({key: [self.error_messages["invalid"]]})
+            value = self._text(key, value or "")
             if target == "authority_prefix":
-                result[target] = _prefix(value or "")
+                result[target] = _prefix(value)
             elif target == "signer":
                 result[target] = value or None
             else:
-                result[target] = value or ""
+                result[target] = value
         return result
 
     def to_representation(self, value):
@@ -185,28 +225,30 @@ class SigningAuthorityField(serializers.Field):
 
 
 class RecipientInSerializer(serializers.Serializer):
-    organization = serializers.CharField(
+    organization = organization_code(
         required=False, allow_null=True, help_text="organisation code (or give name)"
     )
-    name = serializers.CharField(required=False, allow_blank=True, help_text="outside recipient")
-    email = serializers.CharField(required=False, allow_blank=True)
+    name = column(
+        Recipient, "name", required=False, allow_blank=True, help_text="outside recipient"
+    )
+    email = column(Recipient, "email", required=False, allow_blank=True)
     purpose = serializers.ChoiceField(choices=Purpose.choices)
 
 
 class DocumentWriteSerializer(serializers.Serializer):
     """Everything a drafter may set. On PATCH every field is optional."""
 
-    issuer = serializers.CharField(help_text="organisation code of the issuer")
+    issuer = organization_code(help_text="organisation code of the issuer")
     doc_type = serializers.ChoiceField(choices=DocType.choices)
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    title = column(Document, "title", allow_blank=True, trim_whitespace=False)
+    body = column(Document, "body", required=False, allow_blank=True, trim_whitespace=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     secrecy = serializers.ChoiceField(choices=Secrecy.choices, required=False)
     signing_authority = SigningAuthorityField(required=False, allow_null=True)
     authority_prefix = serializers.CharField(required=False, allow_blank=True)
-    collective_name = serializers.CharField(required=False, allow_blank=True)
-    signer_title = serializers.CharField(required=False, allow_blank=True)
-    signer = serializers.CharField(
+    collective_name = column(Document, "collective_name", required=False, allow_blank=True)
+    signer_title = column(Document, "signer_title", required=False, allow_blank=True)
+    signer = username_field(
         required=False, allow_null=True, help_text="username of a signer of the issuer"
     )
     recipients = RecipientInSerializer(many=True, required=False)
@@ -215,7 +257,7 @@ class DocumentWriteSerializer(serializers.Serializer):
         required=False,
         help_text="ids of incoming receipts of the issuer (the 'căn cứ' it implements)",
     )
-    luu = serializers.CharField(required=False, allow_blank=True, help_text="Lưu line")
+    luu = column(Document, "luu", required=False, allow_blank=True, help_text="Lưu line")
 
     def service_arguments(self) -> dict:
         data = dict(self.validated_data)
@@ -261,9 +303,7 @@ class SignSerializer(serializers.Serializer):
 
 
 class HandOverSerializer(serializers.Serializer):
-    signer = serializers.CharField(
-        max_length=150, help_text="username of another signer of the issuing organisation"
-    )
+    signer = username_field(help_text="username of another signer of the issuing organisation")
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -390,7 +430,7 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = serializers.CharField(help_text="username of a member of the receiving organisation")
+    assignee = username_field(help_text="username of a member of the receiving organisation")
     deadline = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD")
 
 

@@ -35,7 +35,7 @@ class ShareSerializer(serializers.Serializer):
 
 
 class ShareInSerializer(serializers.Serializer):
-    person = serializers.CharField(help_text="username of an active person of the org chart")
+    person = s.username_field(help_text="username of an active person of the org chart")
     purpose = serializers.ChoiceField(choices=SharePurpose.choices)
 
 

@@ -391,12 +391,12 @@ def test_the_draft_form_creates_a_draft_with_recipients_and_an_attachment(world,
     assert list(document.attachments.values_list("original_name", flat=True)) == ["de-cuong.pdf"]
     assert open_task(document).flow_task is OutgoingFlow.submit
 
-    # A file that is not a PDF or Word document is refused with a Vietnamese message.
+    # A file of another kind is refused with a Vietnamese message (documents.uploads).
     form["title"] = "Kế hoạch kèm tệp lạ"
     form["attachments"] = SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     response = client.post("/outgoing/soan-thao/", form)
     assert response.status_code == 200
-    assert "Chỉ nhận tệp PDF hoặc Word" in text_of(response)
+    assert "Chỉ nhận tệp PDF, DOCX, XLSX, ODT, PNG hoặc JPEG" in text_of(response)
     assert not Document.objects.filter(title="Kế hoạch kèm tệp lạ").exists()
 
 

@@ -25,12 +25,6 @@ from .account import recall_context
 from .card import document_context, format_date
 from .sharing import sharing_context
 
-SNIFFED_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    (b"\xd0\xcf\x11\xe0", "application/msword"),
-)
-
 
 class OutgoingListView(LoginRequiredMixin, generic.TemplateView):
     """Documents issued by the user's organisations (or drafted by the user), as far as the
@@ -145,14 +139,6 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         upload = data.get("attachments")
-        content_type = None
-        if upload:
-            head = upload.read(8)
-            upload.seek(0)
-            content_type = next((t for magic, t in SNIFFED_TYPES if head.startswith(magic)), None)
-            if content_type is None:
-                form.add_error("attachments", _("Chỉ nhận tệp PDF hoặc Word (.doc, .docx)."))
-                return self.form_invalid(form)
         try:
             document = services.create_draft(
                 actor=self.request.user,
@@ -168,12 +154,12 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                 signer=data.get("signer"),
                 recipients=form.recipients(),
             )
-            if upload and hasattr(services, "add_attachment"):
+            if upload:
                 services.add_attachment(
                     actor=self.request.user,
                     document=document,
                     uploaded_file=upload,
-                    content_type=content_type,
+                    content_type=form.attachment_type,
                     original_name=upload.name,
                 )
         except InvalidInput as error:

@@ -34,12 +34,13 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         415: "unsupported file type (code unsupported_media_type)",
         429: "too many wrong one-time codes in a row (code otp_locked)",
     }
+    # Any request may be refused as bad input (a NUL byte in a parameter or a header).
     return {
         code: OpenApiResponse(
             s.ValidationErrorSerializer if code == 400 else s.ErrorSerializer,
             description=text[code],
         )
-        for code in codes
+        for code in sorted({400, *codes})
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -14,10 +15,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from documents import selectors, services
+from documents import selectors, services, uploads
 from documents.errors import Forbidden, NotFound
 from documents.models import (
     Attachment,
@@ -30,8 +31,8 @@ from documents.models import (
 )
 
 from .. import serializers as s
-from .. import uploads
 from ..exceptions import NotRendered, TooLarge, UnsupportedFileType
+from ..parsers import FormParser, MultiPartParser
 
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
@@ -300,11 +301,14 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
         serializer = s.UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         uploaded = serializer.validated_data["file"]
-        if uploaded.size > limit:
-            raise TooLarge()
-        content_type = uploads.sniff(uploaded)
-        if content_type is None:
-            raise UnsupportedFileType()
+        try:
+            content_type = uploads.check(uploaded, limit=limit)
+        except DjangoValidationError as error:
+            if error.code == uploads.TOO_LARGE:
+                raise TooLarge() from None
+            if error.code == uploads.UNSUPPORTED:
+                raise UnsupportedFileType() from None
+            raise ValidationError({"file": error.messages}) from None
         attachment = services.add_attachment(
             actor=request.user,
             document=document,
