@@ -7,7 +7,6 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -16,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View, generic
 
 from documents import selectors, services, stepup
-from documents.errors import Conflict, Forbidden, InvalidInput, NotFound, OtpLocked
+from documents.errors import Conflict, Forbidden, InvalidInput, OtpLocked
+from documents.refusals import record_refusal
 
 from .. import forms
 from ..middleware import request_grants
@@ -44,10 +44,8 @@ class RecallView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        try:
-            document = selectors.get_visible_document(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        # NotFound renders as 404 (workflow.middleware) and puts the refusal on record.
+        document = selectors.get_visible_document(request.user, pk)
         grants = request_grants(request)
         try:
             selectors.authorize(request.user, "recall", document, grants)
@@ -63,6 +61,7 @@ class RecallView(LoginRequiredMixin, View):
                 for text in field_messages:
                     messages.error(request, text)
         except (Conflict, Forbidden, OtpLocked) as error:
+            record_refusal(request, error)
             messages.error(request, str(error.detail))
         else:
             messages.success(request, _("Đã thu hồi văn bản; các nơi nhận được thông báo."))
