@@ -4,6 +4,7 @@ page."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -54,7 +55,15 @@ class VietnameseFirstMiddleware:
 
 
 #: Paths that handle their own authentication or need none.
-PUBLIC_PATHS = ("/api/", "/admin/", "/static/", "/media/", "/accounts/", "/i18n/", "/jsi18n/")
+PUBLIC_PATHS = (
+    "/api/",
+    f"/{settings.ADMIN_PATH}",
+    "/static/",
+    "/media/",
+    "/accounts/",
+    "/i18n/",
+    "/jsi18n/",
+)
 
 
 class SignInRequiredMiddleware:
