@@ -79,7 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
-    "csp.middleware.CSPMiddleware",
+    "config.csp.PolicyMiddleware",
     "orgchart.middleware.GrantsScopeMiddleware",
     # Serves collected static files (viewflow's Material UI, Swagger UI) under gunicorn,
     # so no page needs a CDN or a separate web server in a small deployment.
