@@ -55,9 +55,10 @@ class Watched:
         response = self.page.goto(path)
         assert response is not None and response.ok, path
         policy = response.headers.get("content-security-policy", "")
-        directives = dict(
-            (part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip()
-        )
+        directives = {
+            name: value
+            for name, _, value in (part.strip().partition(" ") for part in policy.split(";"))
+        }
         assert directives.get("script-src") == script_src, (path, policy)
         assert directives.get("frame-ancestors") == "'none'", (path, policy)
         assert directives.get("object-src") == "'none'", (path, policy)
