@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/vanban
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test test-client test-e2e test-services services lint format bench bench-fanout worker beat clean
+.PHONY: setup run test test-client test-e2e test-services services lint bandit check-deploy format bench bench-fanout worker beat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 setup: $(STAMP)
 	mkdir -p var
 
+# The embedded demo: development mode (DEBUG=1: SQLite, eager Celery, console e-mail, the
+# public development key). Without DEBUG the settings are production's and refuse all that.
+run: export DEBUG = 1
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -62,14 +65,30 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Security lint: fails on any finding of medium severity or more (justified ones carry
+# `# nosec BXXX` with the reason beside them).
+bandit: setup
+	$(BIN)/bandit -q -r config documents orgchart workflow -x '*/migrations/*' -ll
+
+# The deploy checks (Django's and config/checks.py) against a production-like environment:
+# nothing may be reported, warnings included. Nothing here connects to the services.
+check-deploy: setup
+	DEBUG=False SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		ALLOWED_HOSTS=vanban.example.org DATABASE_URL=postgres://vanban@127.0.0.1:5432/vanban \
+		CELERY_BROKER_URL=$(REDIS_URL) EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+		ADMIN_PATH=quan-tri-he-thong/ \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
 format:
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: export DEBUG = 1
 bench: setup
 	$(BIN)/python bench/lifecycle.py $(BENCH_ARGS)
 
 # Dispatch to 1,000 recipients with real workers on Redis and a throwaway PostgreSQL database.
+bench-fanout: export DEBUG = 1
 bench-fanout: setup services
 	$(BIN)/python bench/fanout.py
 

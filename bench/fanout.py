@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import secrets
 import signal
 import subprocess
 import sys
@@ -57,6 +58,8 @@ def setup_django(broker: str) -> None:
     # Set before the settings are read: this process publishes to the broker, not eagerly.
     os.environ["CELERY_BROKER_URL"] = broker
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # The demo is loaded here, which only development mode allows (the workers run without).
+    os.environ.setdefault("DEBUG", "True")
     import django
     from django.conf import settings
 
@@ -166,6 +169,9 @@ class Workers:
             "DATABASE_URL": db_url,
             "CELERY_BROKER_URL": broker,
             "DEBUG": "False",
+            # Production settings refuse to start without a key of their own and a host.
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "localhost",
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "LOG_LEVEL": "WARNING",
         }

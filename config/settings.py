@@ -1,30 +1,61 @@
-"""Settings, read from the environment (django-environ).
+"""Settings, read from the environment (django-environ); `.env.example` lists every variable.
 
-The defaults are the embedded set-up of ``make run``: SQLite, eager Celery, console e-mail,
-DEBUG on. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, ALLOWED_HOSTS and
-DEBUG=False.
+Fail closed: without DEBUG=True this is production, and it refuses to start on a missing,
+public or weak SECRET_KEY or an empty ALLOWED_HOSTS; `manage.py check --deploy` then flags
+what a production must not run on (config/checks.py: SQLite, eager Celery, console e-mail).
+`make run` sets DEBUG=1 for the embedded demo (SQLite, eager Celery, console e-mail).
 """
 
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="insecure-development-key-only-for-the-embedded-demo-0123456789abcdef",
+# --- Fail closed: production unless DEBUG is said ----------------------------------------
+DEBUG = env.bool("DEBUG", default=False)
+#: The embedded demo's key: public (it is in this file), so never accepted without DEBUG.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-only-for-the-embedded-demo-0123456789abcdef"
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else []
 )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+
+def refuse_unsafe_production(secret_key: str, allowed_hosts: list[str]) -> None:
+    """Raise ImproperlyConfigured when a production (DEBUG off) would run on a key anyone
+    can know or guess, or would answer any Host header."""
+    if not secret_key:
+        raise ImproperlyConfigured("SECRET_KEY is not set; production needs its own secret key.")
+    if secret_key == DEVELOPMENT_SECRET_KEY or secret_key.startswith(
+        ("insecure", "django-insecure", "change-me", "changeme")
+    ):
+        raise ImproperlyConfigured("SECRET_KEY is the public development key (or a placeholder).")
+    if len(secret_key) < SECRET_KEY_MIN_LENGTH or len(set(secret_key)) < 5:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is weak: use at least {SECRET_KEY_MIN_LENGTH} random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+        )
+    if not allowed_hosts:
+        raise ImproperlyConfigured("ALLOWED_HOSTS is empty; name the host names this serves.")
+
+
+if not DEBUG:
+    refuse_unsafe_production(SECRET_KEY, ALLOWED_HOSTS)
+# --- end fail closed -----------------------------------------------------------------------
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site: superusers only (config/admin.py).
+    "config.apps.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,10 +74,15 @@ INSTALLED_APPS = [
     "orgchart",
     "documents",
     "workflow",
+    # Our deploy checks (config/checks.py) and the CSP.
+    "config",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "config.csp.PolicyMiddleware",
     "orgchart.middleware.GrantsScopeMiddleware",
     # Serves collected static files (viewflow's Material UI, Swagger UI) under gunicorn,
     # so no page needs a CDN or a separate web server in a small deployment.
@@ -59,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute session timeouts (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS).
+    "config.sessions.SessionTimeoutMiddleware",
     "workflow.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "workflow.middleware.ServiceErrorMiddleware",
@@ -79,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -111,9 +150,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 ANONYMOUS_USER_NAME = None
 
+# The demo's public password is set by the loader (set_password), which validators do not see.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -191,6 +234,12 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="vanban@localhost")
+# The SMTP server, when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 
 # Celery: eager unless a broker is configured, so `make run` needs nothing but Python.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -267,11 +316,50 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
+# --- Transport, cookies and sessions --------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A signed-in session ends after this much inactivity (sliding), and in any case this long
+# after sign-in (config/sessions.py); the cookie does not outlive the absolute cap.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    # Trust X-Forwarded-Proto only behind a TLS proxy that sets it (and strips the client's).
+    if env.bool("SECURE_PROXY_SSL", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The admin's address: anything but the default in production (a deploy check warns).
+ADMIN_PATH = env("ADMIN_PATH", default="admin/").strip("/") + "/"
+
+# --- Content-Security-Policy (django-csp 4) -------------------------------------------------
+# No inline script anywhere: every script is a file of ours or of viewflow's. Inline <style>
+# elements carry the per-response nonce (Turbo's progress bar reads it from the csp-nonce
+# meta tag, templates/viewflow/base.html); style *attributes* are allowed because viewflow's
+# Material templates and components write them (style-src-attr), which cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        # Swagger UI's and Material's icons are data: images inside their stylesheets.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# --- end transport, cookies, sessions, CSP --------------------------------------------------

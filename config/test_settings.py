@@ -1,5 +1,12 @@
-"""Test settings: the real settings with a fast password hasher (the demo has dozens of
-people) and in-memory e-mail."""
+"""Test settings: the real settings in their development mode (the tests load the demo, which
+refuses production), with a fast password hasher (the demo has dozens of people) and in-memory
+e-mail. tests/test_settings_safety.py imports config.settings itself to prove production's
+refusals."""
+
+import os
+
+# Before the settings are read, whatever the shell or a .env file says.
+os.environ["DEBUG"] = "True"
 
 from .settings import *  # noqa: F403
 

@@ -73,7 +73,7 @@ def _increment(
     table = connection.ops.quote_name(RegisterBook._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_number = last_number + 1 "
+            f"UPDATE {table} SET last_number = last_number + 1 "  # nosec B608 # table from the model, values bound
             "WHERE organization_id = %s AND direction = %s AND year = %s AND secret = %s "
             "RETURNING id, last_number",
             [organization_id, direction, year, secret],

@@ -99,6 +99,8 @@ def _grants_of(user, on: datetime.date) -> Grants:
     )
 
 
+# The SQL below is assembled from constant aliases and column names of ours; every value is
+# a bound parameter (%(user)s, %(on)s).
 def _valid(alias: str) -> str:
     return (
         f"({alias}.valid_from IS NULL OR {alias}.valid_from <= %(on)s) "
@@ -109,14 +111,14 @@ def _valid(alias: str) -> str:
 def _held(membership: str, role: str) -> str:
     """The membership holds the role by its position or as an extra role."""
     return (
-        f"(EXISTS (SELECT 1 FROM orgchart_position_roles pr WHERE pr.position_id = "
+        f"(EXISTS (SELECT 1 FROM orgchart_position_roles pr WHERE pr.position_id = "  # nosec B608
         f"{membership}.position_id AND pr.role_id = {role}) OR EXISTS (SELECT 1 FROM "
         f"orgchart_membership_extra_roles er WHERE er.membership_id = {membership}.id "
         f"AND er.role_id = {role}))"
     )
 
 
-_LIVE_ORG = f"SELECT o.id FROM orgchart_organization o WHERE {_valid('o')}"
+_LIVE_ORG = f"SELECT o.id FROM orgchart_organization o WHERE {_valid('o')}"  # nosec B608
 
 GRANTS_SQL = f"""
 SELECT 'own', m.organization_id, pr.role_id, CAST(NULL AS INTEGER)
@@ -137,7 +139,7 @@ SELECT 'lent', d.organization_id, dr.role_id, d.principal_id
        SELECT 1 FROM orgchart_membership pm JOIN auth_user pu ON pu.id = pm.user_id
         WHERE pm.user_id = d.principal_id AND pu.is_active AND {_valid("pm")}
           AND pm.organization_id = d.organization_id AND {_held("pm", "dr.role_id")})
-"""
+"""  # nosec B608
 
 
 def _active_orgs(on: datetime.date) -> QuerySet[Organization]:

@@ -4,6 +4,7 @@ page."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -54,8 +55,8 @@ class VietnameseFirstMiddleware:
         return self.get_response(request)
 
 
-#: Paths that handle their own authentication or need none.
-PUBLIC_PATHS = ("/api/", "/admin/", "/static/", "/media/", "/accounts/", "/i18n/", "/jsi18n/")
+#: Paths that handle their own authentication or need none (the admin's, ADMIN_PATH, too).
+PUBLIC_PATHS = ("/api/", "/static/", "/media/", "/accounts/", "/i18n/", "/jsi18n/")
 
 
 class SignInRequiredMiddleware:
@@ -74,7 +75,10 @@ class SignInRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(PUBLIC_PATHS) and not request.user.is_authenticated:
+        public = request.path.startswith(PUBLIC_PATHS) or request.path.startswith(
+            f"/{settings.ADMIN_PATH}"
+        )
+        if not public and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 

@@ -243,8 +243,7 @@ class AccountApp(SignedInMixin, Application):
 
 class VanBanSite(Site):
     title = _("Văn bản MTTQ")
-    primary_color = "#b71c1c"
-    secondary_color = "#f9a825"
+    # The theme's colours are in static/workflow/theme.css (no inline <style> under the CSP).
 
     def has_view_permission(self, user, obj=None):
         return True
