@@ -7,6 +7,7 @@ from workflow.api import notification_urls, overdue_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/auth/", include("accounts.urls")),
     path("api/v1/notifications/", include(notification_urls)),
     path("api/v1/overdue/", include(overdue_urls)),
     path("api/v1/", include("documents.api.urls")),

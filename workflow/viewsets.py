@@ -20,6 +20,8 @@ from viewflow.workflow.flow.views import (
     DetailProcessView,
 )
 
+from accounts import views as account
+
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
 from .views import documents, inbox, lists, sharing
@@ -161,6 +163,23 @@ class OrgChartApp(SignedInMixin, Application):
     index_path = path("", documents.OrgChartView.as_view(), name="index")
 
 
+class AccountApp(SignedInMixin, Application):
+    """The person's own sessions and tokens: reached from the user menu (workflow/page.html),
+    not listed among the applications."""
+
+    app_name = "account"
+    title = _("Tài khoản")
+    icon = "manage_accounts"
+
+    index_path = path("", account.AccountView.as_view(), name="index")
+    end_session_path = path(
+        "phien/<str:id>/ket-thuc/", account.EndSessionView.as_view(), name="end-session"
+    )
+    revoke_token_path = path(
+        "ma-truy-cap/<str:id>/thu-hoi/", account.RevokeTokenView.as_view(), name="revoke-token"
+    )
+
+
 class VanBanSite(Site):
     title = _("Văn bản MTTQ")
     primary_color = "#b71c1c"
@@ -168,6 +187,9 @@ class VanBanSite(Site):
 
     def has_view_permission(self, user, obj=None):
         return True
+
+    def menu_items(self):
+        return (app for app in super().menu_items() if not isinstance(app, AccountApp))
 
 
 site = VanBanSite(
@@ -181,5 +203,6 @@ site = VanBanSite(
         OutgoingApp(),
         IncomingApp(),
         OrgChartApp(),
+        AccountApp(),
     ]
 )

@@ -44,15 +44,6 @@ class ValidationErrorSerializer(ErrorSerializer):
 # Auth and people
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(trim_whitespace=False)
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
 class MembershipSerializer(serializers.Serializer):
     organization = serializers.CharField(help_text="organisation code")
     organization_name = serializers.CharField()

@@ -11,7 +11,6 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -21,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
+from tests.api.conftest import token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def api_schema(world, wsgi_in_test_transaction):
 
 @pytest.fixture
 def token(world):
-    return Token.objects.get_or_create(user=world.user("soanthao"))[0].key
+    return token_of("soanthao")
 
 
 #: The operations of this API (other apps mount theirs under /api/v1/ too).
