@@ -16,8 +16,7 @@ class TokenAdmin(admin.ModelAdmin):
     list_display = ["short_id", "user", "created", "expiry"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
-    fields = ["short_id", "user", "created", "expiry"]
-    readonly_fields = fields
+    fields = readonly_fields = ("short_id", "user", "created", "expiry")
     ordering = ["-created"]
 
     @admin.display(description=_("mã nhận diện"))
@@ -36,8 +35,7 @@ class SessionAdmin(admin.ModelAdmin):
     list_display = ["user", "ip", "signed_in_at", "expire_date"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
-    fields = ["user", "ip", "user_agent", "signed_in_at", "expire_date"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "ip", "user_agent", "signed_in_at", "expire_date")
     ordering = ["-expire_date"]
 
     def has_add_permission(self, request, obj=None):

@@ -10,22 +10,16 @@ from django.contrib.auth.forms import AuthenticationForm
 from .lockout import locked_message, refused
 
 
-class LockoutMessageMixin:
-    request: object
-
+class SignInForm(AuthenticationForm):
     @property
     def locked_out(self) -> bool:
         return self.request is not None and refused(self.request)
 
     def get_invalid_login_error(self):
-        if self.locked_out:
+        if self.request is not None and refused(self.request):
             return forms.ValidationError(locked_message(self.request), code="locked_out")
-        return super().get_invalid_login_error()  # type: ignore[misc]
+        return super().get_invalid_login_error()
 
 
-class SignInForm(LockoutMessageMixin, AuthenticationForm):
-    pass
-
-
-class AdminSignInForm(LockoutMessageMixin, AdminAuthenticationForm):
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
     pass

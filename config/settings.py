@@ -283,6 +283,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    # Every failed sign-in is a warning of axes' (with the username and address masked); the
+    # audit trail has them already, so only axes' errors are logged.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 if not DEBUG:

@@ -170,6 +170,7 @@ class AccountApp(SignedInMixin, Application):
     app_name = "account"
     title = _("Tài khoản")
     icon = "manage_accounts"
+    menu_template_name = "accounts/menu.html"
 
     index_path = path("", account.AccountView.as_view(), name="index")
     end_session_path = path(
