@@ -47,8 +47,11 @@ LOCKED = OpenApiResponse(
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(trim_whitespace=False)
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    # The lengths the sign-in form allows too: longer input is a 400, never a database error.
+    username = serializers.CharField(trim_whitespace=False, max_length=150)
+    password = serializers.CharField(
+        trim_whitespace=False, max_length=1024, style={"input_type": "password"}
+    )
 
 
 class TokenSerializer(serializers.Serializer):

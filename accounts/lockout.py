@@ -272,6 +272,7 @@ def _audit_failure(request, action: str, data: dict) -> None:
         AccessAttempt.objects.filter(
             ip_address=ip, attempt_time__gte=timezone.now() - base_cool_off()
         )
+        .order_by()
         .values("username")
         .distinct()
         .count()

@@ -202,3 +202,16 @@ def test_audit_chain_still_verifies(world):
 
     fail(LIMIT + 1)
     call_command("verify_audit")
+
+
+def test_malformed_credentials_are_a_400_and_count_for_nothing(world):
+    for body in (
+        {"username": "v" * 151, "password": "x"},
+        {"username": "van\x00thu", "password": "x"},
+        {"username": "vanthu", "password": "x" * 1025},
+        {"username": ["vanthu"], "password": "x"},
+    ):
+        response = APIClient(REMOTE_ADDR=HERE).post("/api/v1/auth/token/", body, format="json")
+        assert response.status_code == 400 and response.json()["code"] == "invalid", body
+    assert not AccessAttempt.objects.exists()
+    assert _failure_events() == []
