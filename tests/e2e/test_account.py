@@ -18,6 +18,8 @@ def test_own_sessions_and_tokens_are_seen_and_ended(as_user, live_world):
     AuthToken.objects.create(user=live_world.user("vanthu"))
     page = me.page
     page.goto("/workflow/inbox/")
+    # The user menu opens under the person's name.
+    page.locator(".vf-page__menu-toggle-button").click()
     page.get_by_test_id("menu-account").click()
     page.wait_for_url("**/account/")
     assert page.locator("[data-session]").count() == 2
