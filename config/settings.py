@@ -6,6 +6,7 @@ what a production must not run on (config/checks.py: SQLite, eager Celery, conso
 `make run` sets DEBUG=1 for the embedded demo (SQLite, eager Celery, console e-mail).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -65,7 +66,11 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as digests, expiring (accounts.auth reads them); before accounts,
+    # whose admin replaces knox's.
+    "knox",
+    # Lock-outs after repeated failed sign-ins (accounts.lockout configures it).
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -73,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "orgchart",
     "documents",
+    "accounts",
     "workflow",
     # Our deploy checks (config/checks.py) and the CSP.
     "config",
@@ -103,6 +109,8 @@ MIDDLEWARE = [
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into a 429 (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -145,6 +153,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out username and address pair is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -166,6 +176,8 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 # viewflow ships no Vietnamese catalog, DRF's translates a fifth of its messages; ours live
 # apart so makemessages never obsoletes them, and LOCALE_PATHS win over the apps' catalogs.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_viewflow", BASE_DIR / "locale_drf"]
+# Browser sessions carry their person, so each can list and end their own (accounts).
+SESSION_ENGINE = "accounts.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -184,7 +196,7 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes a missing login a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -231,6 +243,34 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_FAILURE_LIMIT = env.int("OTP_FAILURE_LIMIT", default=5)
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Signing in (accounts): after LOGIN_FAILURE_LIMIT failures of one username from one address,
+# that pair is refused (429) for LOGIN_COOL_OFF_MINUTES, doubled on each further lock-out within
+# a day. The client address is REMOTE_ADDR; X-Forwarded-For is read only when the request
+# comes from one of TRUSTED_PROXIES (addresses or networks of the reverse proxies).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOL_OFF_MINUTES = env.int("LOGIN_COOL_OFF_MINUTES", default=15)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Failed sign-ins are audited once per username and address while their attempts count, for at
+# most this many usernames per address; past that the trail says so once and then waits.
+LOGIN_FAILURE_AUDIT_PER_ADDRESS = env.int("LOGIN_FAILURE_AUDIT_PER_ADDRESS", default=20)
+# API tokens expire this many hours after sign-in.
+TOKEN_TTL_HOURS = env.int("TOKEN_TTL_HOURS", default=10)
+
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_HANDLER = "accounts.lockout.SignInHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Attempts refused during a cool-off neither count nor extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# One trail: sign-ins are in the audit trail, not in a second log.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": timedelta(hours=TOKEN_TTL_HOURS)}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="vanban@localhost")
@@ -314,6 +354,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    # Every failed sign-in is a warning of axes' (with the username and address masked); the
+    # audit trail has them already, so only axes' errors are logged.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # --- Transport, cookies and sessions --------------------------------------------------------

@@ -8,6 +8,7 @@ from workflow.api import notification_urls, overdue_urls
 urlpatterns = [
     # ADMIN_PATH: an address of the deployment's own (a deploy check warns on the default).
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("api/v1/auth/", include("accounts.urls")),
     path("api/v1/notifications/", include(notification_urls)),
     path("api/v1/overdue/", include(overdue_urls)),
     path("api/v1/", include("documents.api.urls")),

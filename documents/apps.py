@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Văn bản")
-
-    def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the sign-in audit receivers)

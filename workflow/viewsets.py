@@ -22,6 +22,7 @@ from viewflow.workflow.flow.views import (
 )
 from viewflow.workflow.models import Task
 
+from accounts import views as sign_ins
 from documents.errors import NotFound
 
 from .flows import IncomingFlow, OutgoingFlow
@@ -232,12 +233,21 @@ class OrgChartApp(SignedInMixin, Application):
 
 
 class AccountApp(SignedInMixin, Application):
+    """The person's own account: sessions and tokens (reached from the user menu,
+    workflow/page.html) and the two-step verification."""
+
     app_name = "account"
     title = _("Tài khoản")
     icon = "manage_accounts"
     menu_template_name = "workflow/menu_account.html"
 
-    index_path = path("", RedirectView.as_view(pattern_name="account:otp"), name="index")
+    index_path = path("", sign_ins.AccountView.as_view(), name="index")
+    end_session_path = path(
+        "phien/<str:id>/ket-thuc/", sign_ins.EndSessionView.as_view(), name="end-session"
+    )
+    revoke_token_path = path(
+        "ma-truy-cap/<str:id>/thu-hoi/", sign_ins.RevokeTokenView.as_view(), name="revoke-token"
+    )
     otp_path = path("xac-thuc-hai-buoc/", account.OtpEnrolView.as_view(), name="otp")
 
 
@@ -247,6 +257,9 @@ class VanBanSite(Site):
 
     def has_view_permission(self, user, obj=None):
         return True
+
+    def menu_items(self):
+        return (app for app in super().menu_items() if not isinstance(app, AccountApp))
 
 
 site = VanBanSite(

@@ -11,10 +11,19 @@ DESCRIPTION = """
 Văn bản MTTQ (the API's title is kept in ASCII, `Vanban MTTQ API`, because client generators
 name their packages after it) — document approval and circulation. JSON over `/api/v1/`.
 
-**Authentication.** `POST /api/v1/auth/token/ {"username", "password"}` answers `{"token"}`;
-send it as `Authorization: Token <token>`. A browser may use its Django session instead (then
-unsafe methods need the CSRF token). Without credentials every endpoint but the token one
-answers 401.
+**Authentication.** `POST /api/v1/auth/token/ {"username", "password"}` answers `{"token",
+"expiry"}`; send the token as `Authorization: Token <token>`. A token stops working at `expiry`
+(ISO 8601, `TOKEN_TTL_HOURS` after sign-in, default 10), when `POST /api/v1/auth/logout/` is
+sent with it (204), or when its person revokes it: `GET /api/v1/auth/tokens/` lists the
+caller's own tokens `{id, created, expiry, current}` (`id` is a short name, not the token),
+`DELETE /api/v1/auth/tokens/{id}/` revokes one (204; another person's: 404). Tokens are stored
+as digests only. A browser may use its Django session instead (then unsafe methods need the
+CSRF token). Without credentials, or with an expired or revoked token, every endpoint but the
+token one answers 401. After `LOGIN_FAILURE_LIMIT` (default 5) failed sign-ins of one username
+from one address, that username answers 429 `locked_out` from that address, even to the right
+password, for 15 minutes, doubled on each further lock-out within a day; `Retry-After` gives
+the seconds left. Other usernames from that address, and that username from elsewhere, are
+not affected. Sign-ins, sign-outs, lock-outs and failed sign-ins are in the audit trail.
 
 **Errors.** Every error body is `{"detail": "...", "code": "..."}`; messages are in
 Vietnamese, in English with `Accept-Language: en`. A 400 adds `errors`, a map from field to a
@@ -26,7 +35,7 @@ endpoint, `parse_error` for a body that is not JSON or not UTF-8, its reason und
 the caller — never 403 for what the caller may not know exists), `not_rendered` for a PDF that
 does not exist yet; 405 `method_not_allowed`; 409 `invalid_state` (wrong state),
 `concurrent_change` (someone else acted first), `no_recipients`; 413 `too_large`;
-415 `unsupported_media_type`.
+415 `unsupported_media_type`; 429 `locked_out`.
 
 **Bodies** are JSON (`Content-Type: application/json`), except an upload (multipart).
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from documents import selectors
@@ -67,17 +67,6 @@ class ValidationErrorSerializer(ErrorSerializer):
 
 # ---------------------------------------------------------------------------------------------
 # Auth and people
-
-
-# "Credentials" in the schema: a request body is named "<component>Request" there already.
-@extend_schema_serializer(component_name="Credentials")
-class TokenRequestSerializer(serializers.Serializer):
-    username = username_field(trim_whitespace=False)
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
 
 
 class OtpSerializer(serializers.Serializer):

@@ -13,7 +13,6 @@ router.register("documents", views.DocumentViewSet, basename="document")
 router.register("receipts", views.ReceiptViewSet, basename="receipt")
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/otp/", OtpView.as_view(), name="otp"),
     path("me/", views.MeView.as_view(), name="me"),
     path("inbox/", views.InboxView.as_view({"get": "list"}), name="inbox"),

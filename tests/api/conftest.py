@@ -22,7 +22,7 @@ class Api:
 
     def as_(self, username: str, *, login: bool = True, fresh: bool = True) -> APIClient:
         """A client with ``username``'s token: obtained through the token endpoint, or, with
-        ``login=False`` (many people in one test), read from the token table."""
+        ``login=False`` (many people in one test), created directly."""
         if username not in self._clients:
             client = self._sign_in(username, login=login)
             if fresh and TOTPDevice.objects.filter(user__username=username).exists():
@@ -33,13 +33,7 @@ class Api:
     def _sign_in(self, username: str, *, login: bool) -> APIClient:
         client = APIClient()
         if not login:
-            from django.contrib.auth import get_user_model
-            from rest_framework.authtoken.models import Token
-
-            user = get_user_model().objects.get(username=username)
-            client.credentials(
-                HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}"
-            )
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token_of(username)}")
             return client
         response = client.post(
             "/api/v1/auth/token/",
@@ -49,6 +43,15 @@ class Api:
         assert response.status_code == 200, response.content
         client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
         return client
+
+
+def token_of(username: str) -> str:
+    """A fresh API token of ``username``, made without signing in (knox keeps only its digest,
+    so a token cannot be read back from the table)."""
+    from django.contrib.auth import get_user_model
+    from knox.models import AuthToken
+
+    return AuthToken.objects.create(user=get_user_model().objects.get(username=username))[1]
 
 
 @pytest.fixture

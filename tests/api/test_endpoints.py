@@ -24,7 +24,8 @@ def test_token_login_and_bad_credentials(api):
     good = client.post(
         "/api/v1/auth/token/", {"username": "vanthu", "password": "demo12345"}, format="json"
     )
-    assert good.status_code == 200 and len(good.json()["token"]) == 40
+    assert good.status_code == 200 and len(good.json()["token"]) == 64
+    assert set(good.json()) == {"token", "expiry"}
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,7 @@ def test_who_may_share_and_list(api):
 def test_bad_input_is_a_400_with_field_errors_and_writes_nothing(api):
     doc = new_draft()
     client = api.as_("soanthao")
+    auditor = api.as_("kiemtra")  # signed in (an audited event) before counting
     events = AuditEvent.objects.count()
     cases = [
         ({"purpose": "comment"}, "person"),
@@ -88,7 +89,7 @@ def test_bad_input_is_a_400_with_field_errors_and_writes_nothing(api):
     assert client.delete(f"{shares(doc.pk)}{TARGET}/xyz/").status_code == 400
     assert client.delete(f"{shares(doc.pk)}khong.co.ai/inform/").status_code == 400
     # Someone who may not share gets 403 before any complaint about the body.
-    assert api.as_("kiemtra").post(shares(doc.pk), {}, format="json").status_code == 403
+    assert auditor.post(shares(doc.pk), {}, format="json").status_code == 403
     # ...and only that refusal goes on record.
     assert AuditEvent.objects.exclude(action="refused").count() == events
     assert AuditEvent.objects.filter(action="refused", actor__username="kiemtra").count() == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from documents import services
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")
     return client
 
 

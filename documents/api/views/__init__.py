@@ -1,7 +1,7 @@
 """Views: parse the request, call one service or selector, shape the answer. Nothing here
 decides who may do what; ``documents.selectors`` and ``documents.services`` do."""
 
-from .account import MeView, OrganizationViewSet, TokenView
+from .account import MeView, OrganizationViewSet
 from .common import ACT, ATTACHMENT_ID, ID, LIST, READ, ActorMixin, errors
 from .documents import DocumentViewSet
 from .receipts import InboxView, ReceiptViewSet
@@ -18,6 +18,5 @@ __all__ = [
     "MeView",
     "OrganizationViewSet",
     "ReceiptViewSet",
-    "TokenView",
     "errors",
 ]

@@ -1,14 +1,12 @@
-"""Signing in for a token, who the caller is, and the organisations."""
+"""Who the caller is, and the organisations (signing in: accounts.api)."""
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import permissions, viewsets
-from rest_framework.authtoken.models import Token
+from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,36 +14,10 @@ from orgchart.models import Membership, Organization
 from orgchart.selectors import grants_of
 
 from .. import serializers as s
-from ..exceptions import BadCredentials
 
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
 from .common import LIST, errors, full_name
-
-
-class TokenView(APIView):
-    authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(
-        operation_id="auth_token",
-        request=s.TokenRequestSerializer,
-        responses={200: s.TokenSerializer, **errors(400)},
-        auth=[],
-        summary="Exchange a username and password for an API token",
-    )
-    def post(self, request):
-        serializer = s.TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
-        )
-        if user is None or not user.is_active:
-            raise BadCredentials()
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 class MeView(APIView):

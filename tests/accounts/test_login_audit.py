@@ -11,9 +11,10 @@ pytestmark = pytest.mark.django_db
 
 def test_login_logout_and_failed_login_are_audited(world, client):
     before = AuditEvent.objects.filter(chain=SYSTEM_CHAIN).count()
-    assert not client.login(username="vanthu", password="sai-mat-khau")
-    assert client.login(username="vanthu", password="demo12345")
-    client.logout()
+    form = "/accounts/login/"
+    assert client.post(form, {"username": "vanthu", "password": "sai-mat-khau"}).status_code == 200
+    assert client.post(form, {"username": "vanthu", "password": "demo12345"}).status_code == 302
+    client.post("/accounts/logout/")
     events = list(
         AuditEvent.objects.filter(chain=SYSTEM_CHAIN)
         .order_by("seq")[before:]
