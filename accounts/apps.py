@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from . import receivers  # noqa: F401  (connects the sign-in audit receivers)
+        from . import (
+            receivers,  # noqa: F401  (connects the sign-in audit receivers)
+            schema,  # noqa: F401  (registers the token's security scheme)
+        )
         from .forms import AdminSignInForm
 
         # The admin's sign-in is locked out like the others, with the same message.

@@ -43,10 +43,10 @@ def test_missing_or_bad_credentials_are_told_in_vietnamese_or_english(api):
     )
     anonymous.credentials(HTTP_AUTHORIZATION="Token khong-phai-ma")
     assert _said(anonymous.get("/api/v1/inbox/"), 401, "authentication_failed") == (
-        "Mã xác thực không hợp lệ."
+        "Mã truy cập không hợp lệ hoặc đã hết hạn; hãy đăng nhập lại."
     )
     assert _said(anonymous.get("/api/v1/inbox/", **EN), 401, "authentication_failed") == (
-        "Invalid token."
+        "The token is invalid or has expired; sign in again."
     )
 
 
