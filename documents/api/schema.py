@@ -16,10 +16,9 @@ fields use paths such as `recipients.0.purpose`, errors not tied to a field use
 `non_field_errors`. Codes: 400 `invalid` (or `invalid_credentials` from the token endpoint,
 `parse_error` for malformed JSON); 401 `not_authenticated`/`authentication_failed`;
 403 `permission_denied` (visible but not allowed); 404 `not_found` (absent, or not visible to
-the caller — never 403 for what the caller may not know exists), `not_rendered` for a PDF that
-does not exist yet; 405 `method_not_allowed`; 409 `invalid_state` (wrong state),
-`concurrent_change` (someone else acted first), `no_recipients`; 413 `too_large`;
-415 `unsupported_media_type`.
+the caller — never 403 for what the caller may not know exists); 405 `method_not_allowed`;
+409 `invalid_state` (wrong state), `concurrent_change` (someone else acted first),
+`no_recipients`; 413 `too_large`; 415 `unsupported_media_type`.
 
 **Lists** are paginated: `{"count", "next", "previous", "results"}` with `?page=` (from 1) and
 `?page_size=` (default 50, at most 500). This holds for every list, including organisations,

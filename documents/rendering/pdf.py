@@ -1,0 +1,129 @@
+"""The PDF of a document: its sheet (``context.build_sheet``) through the print template,
+laid out by WeasyPrint with the fonts and style sheets shipped in ``documents/static``.
+
+Nothing is fetched from anywhere else: the only URLs a sheet can name are those two style
+sheets and their fonts, and every value of the document is escaped by the template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+from ..models import Document
+from .context import Block, Sheet, build_sheet
+
+STATIC = Path(__file__).resolve().parent.parent / "static" / "documents"
+STYLESHEET = STATIC / "sheet.css"
+PAGE_STYLESHEET = STATIC / "print.css"
+DRAFT_STYLESHEET = STATIC / "print-draft.css"
+TEMPLATE = "documents/print/document.html"
+#: Rendered bytes are kept this long per (document, version, status, last change).
+CACHE_SECONDS = 600
+CACHE_MAX_BYTES = 5 * 1024 * 1024
+TRUNCATED_NOTE = "(Phần còn lại của nội dung vượt quá giới hạn trình bày; xem bản điện tử.)"
+
+
+def _max_body_chars() -> int:
+    return int(getattr(settings, "RENDER_MAX_BODY_CHARS", 300_000))
+
+
+def _bounded(sheet: Sheet) -> Sheet:
+    """Rendering time and memory grow with the text: past the bound the rest of the body is
+    left out, and the sheet says so."""
+    limit, used, kept = _max_body_chars(), 0, []
+    for block in sheet.body:
+        used += len(block.text)
+        if used > limit:
+            kept.append(Block("paragraph", TRUNCATED_NOTE))
+            break
+        kept.append(block)
+    sheet.body = kept
+    return sheet
+
+
+def render_html(document: Document) -> str:
+    """The standalone HTML the PDF is laid out from."""
+    sheet = _bounded(build_sheet(document))
+    return render_to_string(
+        TEMPLATE,
+        {
+            "sheet": sheet,
+            "stylesheet": STYLESHEET.as_uri(),
+            "page_stylesheet": PAGE_STYLESHEET.as_uri(),
+            "draft_stylesheet": DRAFT_STYLESHEET.as_uri(),
+        },
+    )
+
+
+def _shipped_fetcher():
+    """A fetcher that loads only the style sheets and fonts shipped with the application:
+    no network, no other file."""
+    from weasyprint.urls import URLFetcher
+
+    root = STATIC.as_uri() + "/"
+
+    class ShippedOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(root) or ".." in url[len(root) :]:
+                raise ValueError(f"refusing to load {url!r} into a document")
+            return super().fetch(url, headers)
+
+    return ShippedOnly(allowed_protocols=("file",), fail_on_errors=False)
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    page = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=_shipped_fetcher())
+    return page.write_pdf()
+
+
+def _cache_key(document: Document) -> str:
+    stamp = document.updated_at.isoformat() if document.updated_at else ""
+    raw = f"{document.pk}:{document.version}:{document.status}:{stamp}"
+    return "vb-pdf:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def render_pdf(document: Document) -> bytes:
+    """The PDF of the document as it stands: a draft with the ``DỰ THẢO`` watermark and no
+    number, a registered document with its number and date. Not signed; see
+    ``document_pdf`` for the copy to serve."""
+    key = _cache_key(document) if document.pk else None
+    if key:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    data = html_to_pdf(render_html(document))
+    if key and len(data) <= CACHE_MAX_BYTES:
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def stored_pdf(document: Document) -> bytes | None:
+    """The signed PDF stored for the document, once signing stores one; ``None`` until then."""
+    return None
+
+
+def document_pdf(document: Document) -> bytes:
+    """What a reader is given: the stored, signed original when there is one, else the PDF
+    rendered from the document as it stands."""
+    stored = stored_pdf(document)
+    return stored if stored is not None else render_pdf(document)
+
+
+def pdf_response(document: Document) -> HttpResponse:
+    """The PDF shown in the browser's own viewer: ``inline``, named after the symbol
+    (``01-KH-MTTQ-BTT.pdf``) or, before registration, ``du-thao-<id>.pdf``."""
+    data = document_pdf(document)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{build_sheet(document).filename}.pdf"'
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
