@@ -8,6 +8,7 @@ sheets and their fonts, and every value of the document is escaped by the templa
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -77,11 +78,55 @@ def _shipped_fetcher():
     return ShippedOnly(allowed_protocols=("file",), fail_on_errors=False)
 
 
-def html_to_pdf(html: str) -> bytes:
+#: CSS pixels per PDF point.
+PX_TO_PT = 0.75
+
+
+@dataclass(frozen=True)
+class SignatureBox:
+    """Where the signature image goes: the page (from 0) and the rectangle between the
+    signer's title and name, in PDF points from the lower left corner (pyHanko's
+    ``SigFieldSpec(on_page=page, box=box)``)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    #: ``"signer"`` → the signer's box (the seal overlaps its left third, PL I §II.8.a).
+    boxes: dict[str, SignatureBox]
+
+
+def _signature_boxes(layout) -> dict[str, SignatureBox]:
+    boxes = {}
+    for index, page in enumerate(layout.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            name = element.get("data-signature-box") if element is not None else None
+            if not name or name in boxes:
+                continue
+            x, top = box.content_box_x(), box.content_box_y()
+            height = page.height
+            boxes[name] = SignatureBox(
+                page=index,
+                box=(
+                    round(x * PX_TO_PT, 2),
+                    round((height - top - box.height) * PX_TO_PT, 2),
+                    round((x + box.width) * PX_TO_PT, 2),
+                    round((height - top) * PX_TO_PT, 2),
+                ),
+            )
+    return boxes
+
+
+def html_to_pdf(html: str) -> Rendered:
     from weasyprint import HTML
 
     page = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=_shipped_fetcher())
-    return page.write_pdf()
+    layout = page.render()
+    return Rendered(pdf=layout.write_pdf(), boxes=_signature_boxes(layout))
 
 
 def _cache_key(document: Document) -> str:
@@ -90,19 +135,24 @@ def _cache_key(document: Document) -> str:
     return "vb-pdf:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
+def render(document: Document) -> Rendered:
+    """The PDF of the document as it stands, with where its signature goes."""
+    key = _cache_key(document) if document.pk else None
+    if key:
+        cached = cache.get(key)
+        if isinstance(cached, Rendered):
+            return cached
+    rendered = html_to_pdf(render_html(document))
+    if key and len(rendered.pdf) <= CACHE_MAX_BYTES:
+        cache.set(key, rendered, CACHE_SECONDS)
+    return rendered
+
+
 def render_pdf(document: Document) -> bytes:
     """The PDF of the document as it stands: a draft with the ``DỰ THẢO`` watermark and no
     number, a registered document with its number and date. Not signed; see
     ``document_pdf`` for the copy to serve."""
-    key = _cache_key(document) if document.pk else None
-    if key:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    data = html_to_pdf(render_html(document))
-    if key and len(data) <= CACHE_MAX_BYTES:
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+    return render(document).pdf
 
 
 def stored_pdf(document: Document) -> bytes | None:

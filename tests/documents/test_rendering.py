@@ -261,9 +261,30 @@ def test_rendered_bytes_are_kept_per_version_and_state(world):
 
     plan = world.seed_plan()
     first = rendering.render_pdf(plan)
-    assert cache.get(_cache_key(plan)) == first
+    assert cache.get(_cache_key(plan)).pdf == first
     submitted = advance(plan, "in_review")
     assert _cache_key(submitted) != _cache_key(plan)
+
+
+def test_signature_box_lies_between_the_title_and_the_name(world):
+    """Where signing puts the signer's image (PL I §II.7.d): below PHÓ CHỦ TỊCH, above the
+    name, in the right half of the last page."""
+    from pdfminer.high_level import extract_pages
+
+    rendered = rendering.render(issued_plan(world))
+    box = rendered.boxes["signer"]
+    pages = list(extract_pages(io.BytesIO(rendered.pdf)))
+    assert box.page == len(pages) - 1
+    x1, y1, x2, y2 = box.box
+    assert round((y2 - y1) / 72 * 25.4) == 28  # 28 mm high
+    assert x1 > pages[-1].width / 2 - 40 and x2 <= pages[-1].width
+    lines = {}
+    for element in pages[-1]:
+        for line in getattr(element, "_objs", []):
+            if hasattr(line, "get_text"):
+                lines[line.get_text().strip()] = line
+    assert lines["PHÓ CHỦ TỊCH"].y0 >= y2 - 1
+    assert lines["Trịnh Quang Huy"].y1 <= y1 + 1
 
 
 def test_the_signed_original_is_preferred_once_stored(world, monkeypatch):
