@@ -44,6 +44,10 @@ ADDRESSED_TYPES: dict[str, tuple[str, ...]] = {
     DocType.BC: (Purpose.REPORT,),
 }
 
+#: A decision and a resolution name the authority that decides under their title (PL III,
+#: Mẫu 1.1–1.2), then the bases and the ``QUYẾT ĐỊNH:`` line.
+DECIDING_TYPES = (DocType.QD, DocType.NQ)
+
 PURPOSE_TAGS: dict[str, str] = {
     Purpose.REPORT: "(b/c)",
     Purpose.EXECUTE: "(t/h)",
@@ -69,11 +73,13 @@ NUMBER_BLANK = "\u00a0" * 6
 
 @dataclass(frozen=True)
 class Block:
-    """One block of the body: a heading of a part (``I. …``), of an item (``1. …``, ``a) …``)
-    or a paragraph."""
+    """One block of the body: a heading of a part (``I. …``), of an item (``1. …``, ``a) …``),
+    a legal basis (``Căn cứ …``, italic), the ``QUYẾT ĐỊNH:`` line of a decision, an article
+    (``Điều 1.`` in bold, then its text) or a paragraph."""
 
-    kind: str  # "part" | "item" | "paragraph"
+    kind: str  # "part" | "item" | "basis" | "decides" | "article" | "paragraph"
     text: str
+    lead: str = ""
 
 
 @dataclass
@@ -89,6 +95,7 @@ class Sheet:
     type_name: str  # "" for a công văn
     title: str
     vv_line: str  # "V/v …" under the number, a công văn only
+    decider_line: str  # a decision's or resolution's issuing authority, under its title
     addressees: list[str]  # "Kính gửi:" lines
     body: list[Block]
     recipients: list[str]  # "Nơi nhận:" lines, the "Lưu" line last
@@ -224,7 +231,10 @@ def split_recipients(
 
 
 PART = re.compile(r"^(?:[IVXLC]+\.|PHẦN\s+[IVXLC\d]+\b|Chương\s+[IVXLC\d]+\b)\s*\S", re.U)
-ITEM = re.compile(r"^(?:\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d+\.)\s*\S", re.U)
+ITEM = re.compile(r"^(?:\d+(?:\.\d+)*\.|[a-zđ]\))\s*\S", re.U)
+ARTICLE = re.compile(r"^(Điều\s+\d+\.)\s*(.*)$", re.U)
+DECIDES = re.compile(r"^(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|CHỈ THỊ)\s*:$", re.U)
+BASIS = re.compile(r"^Căn cứ\s", re.U)
 #: A numbered line is a heading when it is short and does not end as a sentence does.
 HEADING_MAX = 120
 
@@ -237,7 +247,14 @@ def body_blocks(body: str) -> list[Block]:
         if not line:
             continue
         short = len(line) <= HEADING_MAX and not line.endswith((".", ";", ":", ","))
-        if PART.match(line) and (line.upper() == line or short):
+        article = ARTICLE.match(line)
+        if DECIDES.match(line):
+            blocks.append(Block("decides", line))
+        elif article:
+            blocks.append(Block("article", article.group(2), lead=article.group(1)))
+        elif BASIS.match(line):
+            blocks.append(Block("basis", line))
+        elif PART.match(line) and (line.upper() == line or short):
             blocks.append(Block("part", line))
         elif ITEM.match(line) and short:
             blocks.append(Block("item", line))
@@ -285,6 +302,7 @@ def build_sheet(document: Document) -> Sheet:
         type_name=type_name(document),
         title=document.title,
         vv_line=f"V/v {document.title}" if letter else "",
+        decider_line=document.issuer.name.upper() if document.doc_type in DECIDING_TYPES else "",
         addressees=addressees,
         body=body_blocks(document.body),
         recipients=recipient_lines,

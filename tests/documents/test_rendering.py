@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import tempfile
 
 import pytest
 from django.utils import timezone
-from pdfminer.high_level import extract_text
-from pdfminer.layout import LAParams
 
 from documents import rendering, services
 from documents.models import Document
@@ -20,15 +20,19 @@ from tests.support import advance
 pytestmark = pytest.mark.django_db
 
 
-#: Column first, as a person reads the two-column header and foot of a Decree 30 page (and as
-#: poppler's pdftotext reads it). pdfminer's default flow reads the signature block, which is
-#: shorter than Nơi nhận beside it, before Nơi nhận.
-COLUMNS_FIRST = LAParams(boxes_flow=-0.5)
-
-
 def pdf_text(data: bytes) -> str:
+    """The text in reading order, as poppler's ``pdftotext`` reads a page: the two columns
+    of the header and of the foot one after the other, left first (pdfminer's layout
+    analysis reads a signature block shorter than the Nơi nhận beside it first). poppler-utils
+    is installed by ``make test`` when missing."""
     assert data.startswith(b"%PDF-")
-    return " ".join(extract_text(io.BytesIO(data), laparams=COLUMNS_FIRST).split())
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(data)
+        pdf.flush()
+        out = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", pdf.name, "-"], capture_output=True, check=True
+        )
+    return " ".join(out.stdout.decode("utf-8").split())
 
 
 def assert_in_order(text: str, parts: list[str]) -> None:
@@ -141,7 +145,6 @@ def test_cong_van_has_vv_under_its_number_and_kinh_gui_and_no_type_name(world):
             "BAN THƯỜNG TRỰC",
             f"Số: {doc.symbol}",
             "V/v Đề nghị báo cáo kết quả tuyên truyền quý II năm 2023",
-            "Sầm Sơn, ngày",
             "Kính gửi:",
             "- Ban Thường trực Ủy ban MTTQ Việt Nam phường Bắc Sơn;",
             "- Ban Thường trực Ủy ban MTTQ Việt Nam phường Trung Sơn.",
@@ -155,6 +158,7 @@ def test_cong_van_has_vv_under_its_number_and_kinh_gui_and_no_type_name(world):
             "Trịnh Quang Huy",
         ],
     )
+    assert_in_order(text, [f"Số: {doc.symbol}", "Sầm Sơn, ngày", "Kính gửi:"])
     assert re.fullmatch(r"\d\d/MTTQ-BTT", doc.symbol)
     assert "CÔNG VĂN" not in text
 
@@ -220,12 +224,12 @@ def test_body_is_escaped(world):
 
 def test_body_headings_and_paragraphs():
     blocks = body_blocks(
-        "Căn cứ tình hình thực tế, như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n\n"
+        "Thực hiện kế hoạch của Tỉnh, như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n\n"
         "1. Tiếp tục đẩy mạnh tuyên truyền nâng cao nhận thức, tạo niềm tin.\n"
         "2. Công tác thông tin\n a) Hình thức\n"
     )
     assert [(b.kind, b.text) for b in blocks] == [
-        ("paragraph", "Căn cứ tình hình thực tế, như sau:"),
+        ("paragraph", "Thực hiện kế hoạch của Tỉnh, như sau:"),
         ("part", "I. MỤC ĐÍCH, YÊU CẦU"),
         ("paragraph", "1. Tiếp tục đẩy mạnh tuyên truyền nâng cao nhận thức, tạo niềm tin."),
         ("item", "2. Công tác thông tin"),
@@ -291,3 +295,44 @@ def test_the_signed_original_is_preferred_once_stored(world, monkeypatch):
     plan = world.seed_plan()
     monkeypatch.setattr(rendering.pdf, "stored_pdf", lambda document: b"%PDF-1.7 stored")
     assert rendering.document_pdf(plan) == b"%PDF-1.7 stored"
+
+
+def test_decision_names_its_authority_bases_and_articles(world):
+    doc = services.create_draft(
+        actor=world.user("soanthao"),
+        issuer="mttq-samson",
+        doc_type="QĐ",
+        title="Về việc thành lập Tổ thông tin, tuyên truyền năm 2023",
+        body=(
+            "Căn cứ Điều lệ Mặt trận Tổ quốc Việt Nam;\n"
+            "Căn cứ Kế hoạch số 01/KH-MTTQ-BTT của Ban Thường trực.\n"
+            "QUYẾT ĐỊNH:\n"
+            "Điều 1. Thành lập Tổ thông tin, tuyên truyền năm 2023.\n"
+            "Điều 2. Quyết định có hiệu lực kể từ ngày ký./."
+        ),
+        authority_prefix="TM",
+        collective_name="BAN THƯỜNG TRỰC",
+        signer="pct.huy",
+        recipients=[{"organization": "bacson", "purpose": "execute"}],
+    )
+    sheet = rendering.build_sheet(doc)
+    assert [b.kind for b in sheet.body] == ["basis", "basis", "decides", "article", "article"]
+    assert sheet.body[3].lead == "Điều 1."
+    html = rendering.render_html(doc)
+    assert '<p class="vb-sheet__basis">Căn cứ Điều lệ' in html
+    assert "<strong>Điều 1.</strong> Thành lập" in html
+    text = pdf_text(rendering.render_pdf(advance(doc, "issued")))
+    assert_in_order(
+        text,
+        [
+            f"Số: {doc.symbol}" if doc.symbol else "Số: 01/QĐ-MTTQ-BTT",
+            "QUYẾT ĐỊNH",
+            "Về việc thành lập Tổ thông tin, tuyên truyền năm 2023",
+            world.org("mttq-samson").name.upper(),
+            "Căn cứ Điều lệ Mặt trận Tổ quốc Việt Nam;",
+            "QUYẾT ĐỊNH:",
+            "Điều 1. Thành lập Tổ thông tin, tuyên truyền năm 2023.",
+            "Nơi nhận:",
+            "TM. BAN THƯỜNG TRỰC",
+        ],
+    )
