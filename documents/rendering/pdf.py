@@ -31,7 +31,7 @@ TRUNCATED_NOTE = "(Phần còn lại của nội dung vượt quá giới hạn 
 
 
 def _max_body_chars() -> int:
-    return int(getattr(settings, "RENDER_MAX_BODY_CHARS", 300_000))
+    return int(settings.RENDER_MAX_BODY_CHARS)
 
 
 def _bounded(sheet: Sheet) -> Sheet:

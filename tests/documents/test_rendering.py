@@ -336,3 +336,14 @@ def test_decision_names_its_authority_bases_and_articles(world):
             "TM. BAN THƯỜNG TRỰC",
         ],
     )
+
+
+def test_rendering_is_bounded_by_the_body_limit(world, settings):
+    settings.RENDER_MAX_BODY_CHARS = 2_000
+    plan = world.seed_plan()
+    assert len(plan.body) > 5_000
+    html = rendering.render_html(plan)
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in html and "IV. TỔ CHỨC THỰC HIỆN" not in html
+    assert "vượt quá giới hạn trình bày" in html
+    # Nơi nhận and the signature block are still there.
+    assert "Nơi nhận:" in html and "Trịnh Quang Huy" in html
