@@ -167,12 +167,15 @@ def document_pdf(document: Document) -> bytes:
     return stored if stored is not None else render_pdf(document)
 
 
-def pdf_response(document: Document) -> HttpResponse:
-    """The PDF shown in the browser's own viewer: ``inline``, named after the symbol
-    (``01-KH-MTTQ-BTT.pdf``) or, before registration, ``du-thao-<id>.pdf``."""
+def pdf_response(document: Document, *, download: bool = False) -> HttpResponse:
+    """The PDF shown in the browser's own viewer (``inline``), or offered as a download,
+    named after the symbol (``01-KH-MTTQ-BTT.pdf``) or, before registration,
+    ``du-thao-<id>.pdf``."""
     data = document_pdf(document)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{build_sheet(document).filename}.pdf"'
+    disposition = "attachment" if download else "inline"
+    name = build_sheet(document).filename
+    response["Content-Disposition"] = f'{disposition}; filename="{name}.pdf"'
     response["Content-Length"] = str(len(data))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -78,6 +78,10 @@ def test_document_page_links_its_pdf(world):
     assert "Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/KH-MTTQ-BTT".encode() in page.content
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="du-thao-{plan.pk}.pdf"'
+    download = client.get(url + "?download=1")
+    assert download["Content-Disposition"] == f'attachment; filename="du-thao-{plan.pk}.pdf"'
+    assert download.content == response.content
     outsider = Client()
     outsider.force_login(world.user("vt.bacson"))
     assert outsider.get(url).status_code == 404

@@ -104,7 +104,7 @@ class DocumentPdfView(LoginRequiredMixin, generic.View):
             document = selectors.get_visible_document(request.user, pk)
         except NotFound:
             raise Http404 from None
-        return rendering.pdf_response(document)
+        return rendering.pdf_response(document, download="download" in request.GET)
 
 
 class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
