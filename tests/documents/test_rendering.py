@@ -15,6 +15,7 @@ from documents import rendering, services
 from documents.models import Document
 from documents.numbering import REGISTER_ZONE, date_line
 from documents.rendering.context import body_blocks, luu_line
+from documents.templatetags.sheet import keep_tag
 from tests.support import advance
 
 pytestmark = pytest.mark.django_db
@@ -220,6 +221,11 @@ def test_body_is_escaped(world):
     text = pdf_text(rendering.render_pdf(plan))
     assert '<script>alert("x")</script>' in text
     assert '<b>Đậm</b> & <a href="http://evil">link</a>' in text
+    # A recipient's name is escaped too, also where its purpose tag is kept on one line.
+    assert keep_tag("- <i>Ban</i> (b/c);") == (
+        '- &lt;i&gt;Ban&lt;/i&gt; <span class="vb-sheet__nowrap">(b/c);</span>'
+    )
+    assert str(keep_tag("- <i>Ban</i>;")) == "- <i>Ban</i>;"  # autoescaped by the template
 
 
 def test_body_headings_and_paragraphs():
