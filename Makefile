@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/vanban
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test test-client test-e2e test-services services lint bandit check-deploy format bench bench-fanout worker beat clean
+.PHONY: setup run test test-client test-e2e test-services services lint bandit check-deploy format bench bench-fanout worker beat clean \
+	render-deps render-demo
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +27,7 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: setup render-deps
 	$(BIN)/python -m pytest -m "not postgres and not services and not e2e and not client" -p no:cacheprovider
 
 # The API as its clients see it: openapi-python-client generates a Python client from the
@@ -34,6 +35,24 @@ test: setup
 # it against a live test server.
 test-client: setup
 	$(BIN)/python -m pytest tests/api/test_client.py -m client -p no:cacheprovider
+
+# PDF rendering (WeasyPrint) needs Pango from the system; the tests and make render-demo read
+# pages back with poppler-utils. Installed here when missing and we are root, as Chromium is.
+RENDER_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+render-deps: setup
+	@{ $(BIN)/python -c "import weasyprint" 2>/dev/null && command -v pdftoppm >/dev/null; } \
+		|| { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq $(RENDER_PACKAGES); } \
+		|| { echo "PDF rendering needs: apt-get install $(RENDER_PACKAGES)"; exit 1; }
+
+# The demo's documents as a person sees them: the seed plan (draft and issued) and a công văn
+# as PDF, and a PNG of every page, in var/render/ (git-ignored), from a scratch demo database.
+RENDER_DB := sqlite:///$(CURDIR)/var/render-demo.sqlite3
+render-demo: render-deps
+	rm -f var/render-demo.sqlite3 var/render/*.pdf var/render/*.png
+	DATABASE_URL=$(RENDER_DB) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(RENDER_DB) $(BIN)/python manage.py render_demo --out var/render
+	for pdf in var/render/*.pdf; do pdftoppm -r 100 -png "$$pdf" "$${pdf%.pdf}"; done
+	@ls var/render
 
 # The journeys in a real browser: Playwright drives Debian's Chromium (installed here when
 # missing and we are root; never a downloaded browser build) against a live test server.

@@ -192,6 +192,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
 # Uploads: the API refuses a larger attachment with 413 before storing anything.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Printing (documents/rendering): the body text laid out into a PDF is bounded, so the time
+# and memory of one rendering are; past it the sheet says the rest is in the electronic copy.
+RENDER_MAX_BODY_CHARS = env.int("RENDER_MAX_BODY_CHARS", default=300_000)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes a missing login a 401, not a 403.

@@ -4,6 +4,7 @@ with the two incoming plans it implements registered as incoming documents."""
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -17,6 +18,9 @@ from .models import Document, Receipt
 
 SEPARATOR = "-----"
 RECIPIENTS_HEADING = "Nơi nhận"
+#: A part's heading (``I. MỤC ĐÍCH, YÊU CẦU``) starts its own paragraph even when the source
+#: runs it on from the line before.
+PART_HEADING = re.compile(r"^[IVXLC]+\.\s")
 
 
 def seed_body(text: str) -> str:
@@ -26,9 +30,13 @@ def seed_body(text: str) -> str:
     start = text.index("\n", start) + 1
     end = text.index(RECIPIENTS_HEADING)
     lines = [line.strip() for line in text[start:end].splitlines()]
-    paragraphs, current = [], []
+    paragraphs: list[str] = []
+    current: list[str] = []
     for line in lines:
-        if line:
+        if line and PART_HEADING.match(line) and current:
+            paragraphs.append(" ".join(current))
+            current = [line]
+        elif line:
             current.append(line)
         elif current:
             paragraphs.append(" ".join(current))

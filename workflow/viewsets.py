@@ -208,6 +208,7 @@ class OutgoingApp(SignedInMixin, Application):
     index_path = path("", documents.OutgoingListView.as_view(), name="index")
     create_path = path("soan-thao/", documents.DraftCreateView.as_view(), name="create")
     detail_path = path("<int:pk>/", documents.DocumentDetailView.as_view(), name="detail")
+    pdf_path = path("<int:pk>/pdf/", documents.DocumentPdfView.as_view(), name="pdf")
     share_path = path("<int:pk>/chia-se/", sharing.ShareView.as_view(), name="share")
     unshare_path = path("<int:pk>/thoi-chia-se/", sharing.UnshareView.as_view(), name="unshare")
     opinion_path = path("<int:pk>/cho-y-kien/", sharing.OpinionView.as_view(), name="opinion")

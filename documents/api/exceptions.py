@@ -43,12 +43,6 @@ class UnsupportedFileType(exceptions.APIException):
     )
 
 
-class NotRendered(exceptions.APIException):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not_rendered"
-    default_detail = _("Văn bản chưa có bản PDF. / The PDF has not been rendered yet.")
-
-
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     """DRF nests errors (``recipients`` → list of dicts); clients get one flat map whose keys
     are paths such as ``recipients.1.purpose``."""

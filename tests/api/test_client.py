@@ -199,9 +199,9 @@ def test_the_seed_plan_travels_through_the_generated_client(generated, live_serv
     assert (receipt.status, receipt.organization, receipt.code) == ("acknowledged", "bacson", "03")
     assert receipt.incoming_number >= 1
 
-    # The PDF is binary in the schema; until rendering exists the answer is the error shape.
-    missing = clerk.call("documents_pdf_retrieve", 404, id=doc.id)
-    assert missing.code == "not_rendered"
+    # The PDF is binary in the schema: the recipient reads the issued plan as Decree 30 prints it.
+    pdf = clerk.call("documents_pdf_retrieve", id=doc.id)
+    assert pdf.payload.read(5) == b"%PDF-"
     trail = vanthu.call("documents_audit_list", id=doc.id, page_size=500)
     actions = [e.action for e in trail.results]
     steps = ["create", "submit", "review", "review", "sign", "register", "dispatch"]

@@ -274,12 +274,6 @@ def test_patch_edits_a_draft_and_409_after(api, world, django_capture_on_commit_
     assert no_recipients.status_code == 409 and no_recipients.json()["code"] == "no_recipients"
 
 
-def test_pdf_is_not_faked(api, world):
-    response = api.as_("soanthao").get(f"/api/v1/documents/{world.seed_plan().pk}/pdf/")
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_rendered"
-
-
 def test_attachment_url_is_named(world):
     assert reverse("api:document-attachment", kwargs={"pk": 1, "attachment_id": 2}) == (
         "/api/v1/documents/1/attachments/2/"

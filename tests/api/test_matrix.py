@@ -98,7 +98,7 @@ def expected_document(person: str, state: str) -> dict[str, int]:
         "detail": read,
         "audit": read,
         "attachments": read,
-        "pdf": 404,
+        "pdf": read,
         "receipts": (200 if person in ISSUER_ROLES else 403) if read == 200 else 404,
     }
     for action in [*DOCUMENT_ACTIONS, "review"]:
@@ -170,12 +170,14 @@ def test_document_endpoints_lists_and_inbox(state, api, django_capture_on_commit
             for endpoint in want[person]
         }
         for endpoint, response in responses.items():
+            if endpoint == "pdf" and response.status_code == 200:
+                assert response["Content-Type"] == "application/pdf", person
+                assert response.content.startswith(b"%PDF-"), person
+                continue
             body = response.json()
             if response.status_code >= 400:
                 assert set(body) >= {"detail", "code"}, (person, endpoint, body)
-            if endpoint == "pdf" and visible(person, state):
-                assert body["code"] == "not_rendered"
-            elif response.status_code == 404:
+            if response.status_code == 404:
                 assert body["code"] == "not_found", (person, endpoint, body)
         got[person] = {e: r.status_code for e, r in responses.items()}
         if responses["detail"].status_code == 200:

@@ -8,7 +8,7 @@ from collections import Counter
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import selectors
+from documents import rendering, selectors
 from documents.lifecycle import history_label
 from documents.models import Document, ReceiptStatus
 from documents.numbering import date_line
@@ -47,6 +47,9 @@ def document_context(request, document: Document | None, full: bool = True) -> d
         "date_line": date_line(place, issued_on) if issued_on else "",
         "place_line": f"{place}, ngày … tháng … năm …" if place else "",
         "recipients": list(document.recipients.select_related("organization")),
+        # The page shows the document from the same sheet and template fragment as its PDF.
+        "sheet": rendering.build_sheet(document),
+        "pdf_url": reverse("outgoing:pdf", args=[document.pk]),
     }
     if not full:
         return context

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from documents import selectors, services
-from documents.errors import InvalidInput
+from documents import rendering, selectors, services
+from documents.errors import InvalidInput, NotFound
 from documents.models import DocType, DocumentStatus
 from orgchart.models import Membership, Organization, RoleCode
 
@@ -87,6 +87,18 @@ class IncomingListView(LoginRequiredMixin, generic.TemplateView):
             receipt.received_on = format_date(receipt.received_at)
         context.update(page=page, receipts=rows, title=gettext_lazy("Văn bản đến"))
         return context
+
+
+class DocumentPdfView(LoginRequiredMixin, generic.View):
+    """The document's PDF, opened inline in the browser's own viewer, for whoever may see the
+    document (404 otherwise, as the page)."""
+
+    def get(self, request, pk: int):
+        try:
+            document = selectors.get_visible_document(request.user, pk)
+        except NotFound:
+            raise Http404 from None
+        return rendering.pdf_response(document, download="download" in request.GET)
 
 
 class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):

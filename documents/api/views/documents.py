@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from documents import selectors, services, uploads
+from documents import rendering, selectors, services, uploads
 from documents.errors import Forbidden, NotFound
 from documents.models import (
     Attachment,
@@ -31,7 +31,7 @@ from documents.models import (
 )
 
 from .. import serializers as s
-from ..exceptions import NotRendered, TooLarge, UnsupportedFileType
+from ..exceptions import TooLarge, UnsupportedFileType
 from ..parsers import FormParser, MultiPartParser
 
 # ---------------------------------------------------------------------------------------------
@@ -259,12 +259,18 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
             **errors(*READ),
         },
-        summary="The rendered PDF; 404 with code not_rendered until rendering exists",
+        summary="The document as Decree 30 prints it (PDF, inline)",
+        description=(
+            "Every visible document: a draft with the watermark `DỰ THẢO` and no number; from "
+            "`issued` on with its number and date. The title under the signature is the "
+            "signer's position on the day of signing. Served `inline`, named after the "
+            "symbol (`01-KH-MTTQ-BTT.pdf`) or `du-thao-<id>.pdf` before registration. Once "
+            "the signed original is stored, that file is served."
+        ),
     )
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        self.document()
-        raise NotRendered()
+        return rendering.pdf_response(self.document())
 
     @extend_schema(
         methods=["get"],
