@@ -32,9 +32,9 @@ a field use `non_field_errors`. Codes: 400 `invalid` (or `invalid_credentials` f
 endpoint, `parse_error` for a body that is not JSON or not UTF-8, its reason under
 `non_field_errors`); 401 `not_authenticated`/`authentication_failed`;
 403 `permission_denied` (visible but not allowed); 404 `not_found` (absent, or not visible to
-the caller — never 403 for what the caller may not know exists); 405 `method_not_allowed`; 409 `invalid_state` (wrong state),
-`concurrent_change` (someone else acted first), `no_recipients`; 413 `too_large`;
-415 `unsupported_media_type`; 429 `locked_out`.
+the caller — never 403 for what the caller may not know exists); 405 `method_not_allowed`;
+409 `invalid_state` (wrong state), `concurrent_change` (someone else acted first),
+`no_recipients`; 413 `too_large`; 415 `unsupported_media_type`; 429 `locked_out`.
 
 **Bodies** are JSON (`Content-Type: application/json`), except an upload (multipart).
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from documents import rendering, selectors, services
-from documents.errors import InvalidInput, NotFound
+from documents.errors import InvalidInput
 from documents.models import DocType, DocumentStatus
 from orgchart.models import Membership, Organization, RoleCode
 
@@ -94,10 +94,8 @@ class DocumentPdfView(LoginRequiredMixin, generic.View):
     document (404 otherwise, as the page)."""
 
     def get(self, request, pk: int):
-        try:
-            document = selectors.get_visible_document(request.user, pk)
-        except NotFound:
-            raise Http404 from None
+        # NotFound renders as 404 (workflow.middleware) and puts the refusal on record.
+        document = selectors.get_visible_document(request.user, pk)
         return rendering.pdf_response(document, download="download" in request.GET)
 
 
