@@ -17,6 +17,7 @@ from documents.models import (
     Purpose,
     ReceiptStatus,
     Secrecy,
+    SignatureStatus,
     Urgency,
 )
 from orgchart.models import OrganizationKind, RoleCode
@@ -352,6 +353,12 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     delivered_at = serializers.DateTimeField(allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
+    signature_status = serializers.ChoiceField(
+        choices=SignatureStatus.choices,
+        read_only=True,
+        help_text="the issuer's and the organisation's signatures checked on delivery against "
+        "the configured trust roots: valid, invalid or unsigned",
+    )
     reason = serializers.CharField(allow_blank=True)
     report = serializers.CharField(allow_blank=True)
     delivery_problem = serializers.CharField(

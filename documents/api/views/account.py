@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orgchart.models import Membership, Organization
+from orgchart.naming import full_name
 from orgchart.selectors import grants_of
 
 from .. import serializers as s
@@ -20,7 +21,7 @@ from ..exceptions import BadCredentials
 
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
-from .common import LIST, errors, full_name
+from .common import LIST, errors
 
 
 class TokenView(APIView):
