@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/vanban
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test test-e2e test-services services lint format bench bench-fanout worker beat clean
+.PHONY: setup run test test-e2e test-services services lint format bench bench-fanout worker beat clean ensure-poppler
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,15 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: setup ensure-poppler
 	$(BIN)/python -m pytest -m "not postgres and not services and not e2e" -p no:cacheprovider
+
+# The signature tests read the signed PDFs with poppler's pdfsig and pdftoppm (Debian's
+# poppler-utils), installed here when missing and we are root; under CI=true they fail
+# without it, elsewhere they say what to install.
+ensure-poppler:
+	@test -x /usr/bin/pdfsig || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq poppler-utils; } \
+		|| echo "the signature tests need pdfsig (apt-get install poppler-utils)"
 
 # The journeys in a real browser: Playwright drives Debian's Chromium (installed here when
 # missing and we are root; never a downloaded browser build) against a live test server.
@@ -35,7 +42,7 @@ test-e2e: setup
 
 # The same suite on PostgreSQL (a throwaway test database) with Redis; PostgreSQL-only tests
 # (races, triggers) run here and fail, never skip, when the service is missing.
-test-services: setup services
+test-services: setup services ensure-poppler
 	DATABASE_URL=$(PG_URL) REQUIRE_SERVICES=1 \
 		$(BIN)/python -m pytest -m "not e2e" --create-db -p no:cacheprovider
 

@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 #: Pixels per PDF point of the pictures: 4 is 288 dpi, above the 200 dpi Decree 30 asks of scans.
 SCALE = 4
 BLUE = (20, 50, 170, 255)
-RED = (218, 30, 40, 235)
+RED = (218, 30, 40, 215)
 BLACK = (0, 0, 0, 255)
 #: A seal of 36 mm across, in points.
 SEAL_DIAMETER = 36 / 25.4 * 72
@@ -170,21 +170,23 @@ def _seal(diameter_px: int, name: str) -> Image.Image:
     draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=RED, width=ring)
     _star(draw, c, c, inner * 0.62, RED)
     text = name.upper()
-    radius = diameter_px * 0.39
-    size = max(8, round(diameter_px * 0.085))
-    font = _font(size)
-    # Spread the name over 300° of the circle, starting from the bottom left.
-    widths = [draw.textlength(ch, font=font) for ch in text]
-    total = sum(widths) or 1.0
-    span = min(300.0, math.degrees(total / radius) * 1.15)
-    angle = 90 + span / 2  # degrees, 0 = right, counter-clockwise; text runs clockwise.
+    radius = diameter_px * 0.385
+    # The largest letters for which the name, evenly spaced, fits in 320° of the ring.
+    size = round(diameter_px * 0.085)
+    while True:
+        font = _font(size)
+        widths = [draw.textlength(ch, font=font) * 1.12 for ch in text]
+        total = sum(widths) or 1.0
+        span = math.degrees(total / radius)
+        if span <= 320 or size <= 8:
+            break
+        size -= 1
+    angle = 90 + span / 2  # degrees, 0 = right, counter-clockwise; the text runs clockwise.
     for ch, w in zip(text, widths, strict=True):
         step = span * w / total
         mid = math.radians(angle - step / 2)
         glyph = Image.new("RGBA", (size * 2, size * 2), (0, 0, 0, 0))
-        ImageDraw.Draw(glyph).text(
-            (size - w / 2, size / 2), ch, font=font, fill=RED, stroke_width=1, stroke_fill=RED
-        )
+        ImageDraw.Draw(glyph).text((size - w / 2.24, size / 2), ch, font=font, fill=RED)
         glyph = glyph.rotate(math.degrees(mid) - 90, resample=Image.Resampling.BICUBIC)
         x = c + radius * math.cos(mid) - size
         y = c - radius * math.sin(mid) - size

@@ -96,7 +96,7 @@ class Pkcs12Signer:
     @property
     def common_name(self) -> str:
         cert = self._load().signing_cert
-        return str(cert.subject.native.get("common_name", ""))
+        return str(cert.subject.native.get("common_name", "")) if cert is not None else ""
 
     def sign(
         self, pdf: bytes, *, appearance: Appearance | None, reason: str, field_name: str

@@ -15,6 +15,7 @@ import secrets
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -36,6 +37,9 @@ KEY_SIZE = 2048
 CA_YEARS = 10
 LEAF_YEARS = 3
 RENEW_BEFORE = datetime.timedelta(days=30)
+
+#: Reading such a name again (a certificate of the demo or of a real CA) warns each time.
+warnings.filterwarnings("ignore", message="Attribute's length must be", category=UserWarning)
 
 
 @dataclass
@@ -71,13 +75,9 @@ def _name(common_name: str, organisation: str | None = None) -> x509.Name:
     """The subject. RFC 5280 bounds a common name at 64 characters; cryptography counts UTF-8
     bytes, which a Vietnamese organisation's full name exceeds: the name is kept whole."""
     attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        if organisation:
-            attrs.append(
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation, _validate=False)
-            )
-        attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name, _validate=False))
+    if organisation:
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation, _validate=False))
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name, _validate=False))
     return x509.Name(attrs)
 
 
@@ -85,9 +85,7 @@ def _load_ca() -> tuple[x509.Certificate, rsa.RSAPrivateKey] | None:
     key_file = keystore_dir() / CA_KEY_FILE
     if not (key_file.exists() and ca_path().exists()):
         return None
-    key, cert, _ = pkcs12.load_key_and_certificates(
-        key_file.read_bytes(), passphrase_for(key_file)
-    )
+    key, cert, _ = pkcs12.load_key_and_certificates(key_file.read_bytes(), passphrase_for(key_file))
     if cert is None or not isinstance(key, rsa.RSAPrivateKey):
         return None
     if cert.not_valid_after_utc - RENEW_BEFORE < _now():
@@ -240,7 +238,7 @@ def init_demo_pki() -> Report:
     ids = [org.pk for org in organisations]
     signers = holders_by_organization(ids, RoleCode.SIGNER)
     clerks = holders_by_organization(ids, RoleCode.CLERK)
-    people: dict[int, tuple[object, Organization]] = {}
+    people: dict[int, tuple[Any, Organization]] = {}
     for org in organisations:
         for user in signers[org.pk]:
             people.setdefault(user.pk, (user, org))
@@ -249,5 +247,7 @@ def init_demo_pki() -> Report:
         _ensure(ca, key_path(PEOPLE, user.username), _name(name, org.name), name, report)
     for org in organisations:
         if clerks[org.pk]:
-            _ensure(ca, key_path(ORGANISATIONS, org.code), _name(org.name, org.name), org.name, report)
+            _ensure(
+                ca, key_path(ORGANISATIONS, org.code), _name(org.name, org.name), org.name, report
+            )
     return report

@@ -91,9 +91,7 @@ def _roots() -> list[x509.Certificate]:
 def _context(roots: list[x509.Certificate]) -> ValidationContext:
     """Offline: nothing fetched; a certificate without revocation information is accepted."""
     trusted = [load_cert_from_pemder_bytes(r) for r in roots]
-    return ValidationContext(
-        trust_roots=trusted, allow_fetching=False, revocation_mode="soft-fail"
-    )
+    return ValidationContext(trust_roots=trusted, allow_fetching=False, revocation_mode="soft-fail")
 
 
 def _cms_untouched(embedded, roots: list[x509.Certificate]) -> str:

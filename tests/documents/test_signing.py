@@ -44,8 +44,10 @@ def one_page_pdf(text: str = "KẾ HOẠCH thông tin, tuyên truyền") -> byte
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] "
+            b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
+        ),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>",
     ]
@@ -60,8 +62,7 @@ def one_page_pdf(text: str = "KẾ HOẠCH thông tin, tuyên truyền") -> byte
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
     out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-        % (len(objects) + 1, xref)
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     )
     return out.getvalue()
 
@@ -284,3 +285,18 @@ def test_init_demo_pki_is_idempotent(world, settings, tmp_path):
     assert {k: v for k, v in _files(tmp_path).items() if "pct.huy" not in k} == {
         k: v for k, v in first.items() if "pct.huy" not in k
     }
+
+
+def test_a_receipt_shows_its_signature_status_read_only(world):
+    from rest_framework.test import APIClient
+
+    from documents.models import Receipt
+
+    client = APIClient()
+    client.force_authenticate(world.user("vanthu"))
+    rows = client.get("/api/v1/receipts/").json()["results"]
+    assert rows and {row["signature_status"] for row in rows} == {"unsigned"}
+    receipt = Receipt.objects.get(pk=rows[0]["id"])
+    receipt.signature_status = "invalid"
+    receipt.save(update_fields=["signature_status"])
+    assert client.get(f"/api/v1/receipts/{receipt.pk}/").json()["signature_status"] == "invalid"

@@ -73,5 +73,3 @@ class ActorMixin:
 
 def receipt_rows(qs: QuerySet[Receipt]) -> QuerySet[Receipt]:
     return qs.select_related("document__issuer", "organization", "assignee")
-
-
