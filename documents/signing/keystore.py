@@ -24,11 +24,13 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.stamp import StaticStampStyle
 
+from documents.errors import ServiceError
 from orgchart.models import Organization, RoleCode
 from orgchart.selectors import grants_of
 
@@ -38,12 +40,14 @@ PEOPLE = "people"
 ORGANISATIONS = "organisations"
 
 
-class SigningUnavailable(Exception):
-    """This person or organisation cannot sign here: no signer role, or no key in the store."""
+class SigningUnavailable(ServiceError):
+    """This person or organisation cannot sign here. ``code`` says why: ``not_signer`` (403,
+    the person holds the signer role nowhere today) or ``no_key`` (409, nothing in the key
+    store for them yet). A service lets it through: the API answers ``{"detail", "code"}``."""
 
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, detail, *, code: str, status_code: int = 409):
+        super().__init__(detail, code=code)
+        self.status_code = status_code
 
 
 @runtime_checkable
@@ -89,7 +93,10 @@ class Pkcs12Signer:
         if self._signer is None:
             signer = signers.SimpleSigner.load_pkcs12(str(self.path), passphrase=self._passphrase)
             if signer is None:
-                raise SigningUnavailable(f"cannot open the key store {self.path}", "key_unreadable")
+                raise SigningUnavailable(
+                    _("Không mở được khóa ký số %(file)s.") % {"file": self.path.name},
+                    code="key_unreadable",
+                )
             self._signer = signer
         return self._signer
 
@@ -139,7 +146,9 @@ def _open(kind: str, name: str, whose: str) -> Pkcs12Signer:
     path = key_path(kind, name)
     if not path.exists():
         raise SigningUnavailable(
-            f"{whose} has no signing key in the key store ({path.name} is missing)", "no_key"
+            _("%(who)s chưa có khóa ký số trong kho khóa (thiếu %(file)s).")
+            % {"who": whose, "file": path.name},
+            code="no_key",
         )
     return Pkcs12Signer(path, passphrase_for(path))
 
@@ -148,7 +157,11 @@ def signer_for_person(user) -> Signer:
     """The person's own signer. Refused (``SigningUnavailable``) to a person who holds the
     signer role nowhere today (own position, extra role or delegation) or has no key."""
     if not grants_of(user).orgs_with(RoleCode.SIGNER):
-        raise SigningUnavailable(f"{user.username} does not hold the signer role", "not_signer")
+        raise SigningUnavailable(
+            _("%(who)s không giữ vai trò người ký.") % {"who": user.username},
+            code="not_signer",
+            status_code=403,
+        )
     return _open(PEOPLE, user.username, user.username)
 
 

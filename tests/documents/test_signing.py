@@ -14,7 +14,7 @@ import subprocess
 import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from documents.signing import (
@@ -160,17 +160,18 @@ def test_a_signature_from_another_ca_is_not_trusted(world, demo_pki, settings, t
 
 
 def test_a_person_without_the_signer_role_cannot_sign(world, demo_pki):
-    with pytest.raises(SigningUnavailable) as refused:
+    with translation.override("en"), pytest.raises(SigningUnavailable) as refused:
         signer_for_person(world.user("soanthao"))
-    assert refused.value.code == "not_signer"
-    assert "signer role" in str(refused.value)
+    assert (refused.value.code, refused.value.status_code) == ("not_signer", 403)
+    assert str(refused.value.detail) == "soanthao does not hold the signer role."
 
 
 def test_a_signer_or_an_organisation_without_a_key_cannot_sign(world, settings, tmp_path):
     settings.SIGNING_KEYSTORE_DIR = tmp_path
     with pytest.raises(SigningUnavailable) as refused:
         signer_for_person(world.user("pct.huy"))
-    assert refused.value.code == "no_key" and "pct.huy.p12" in str(refused.value)
+    assert (refused.value.code, refused.value.status_code) == ("no_key", 409)
+    assert "pct.huy.p12" in str(refused.value)
     with pytest.raises(SigningUnavailable) as refused:
         signer_for_organisation(world.org("bacson"))
     assert refused.value.code == "no_key"
