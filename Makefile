@@ -63,7 +63,7 @@ test-e2e: setup
 
 # The same suite on PostgreSQL (a throwaway test database) with Redis; PostgreSQL-only tests
 # (races, triggers) run here and fail, never skip, when the service is missing.
-test-services: setup services
+test-services: setup services render-deps
 	DATABASE_URL=$(PG_URL) REQUIRE_SERVICES=1 \
 		$(BIN)/python -m pytest -m "not e2e and not client" --create-db -p no:cacheprovider
 

@@ -190,6 +190,24 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
+# Digital signatures (documents/signing/): PKCS#12 files per person (people/<username>.p12) and
+# per organisation (organisations/<code>.p12), each with its passphrase in a file beside it
+# (<name>.p12.pass) or, for all of them, in SIGNING_KEYSTORE_PASSPHRASE. Outside the repository
+# in production; var/ is git-ignored. The trust roots are PEM files; empty means the demo CA of
+# the keystore (ca.pem, made by `manage.py init_demo_pki`).
+SIGNING_KEYSTORE_DIR = env.path("SIGNING_KEYSTORE_DIR", default=BASE_DIR / "var" / "pki")
+SIGNING_KEYSTORE_PASSPHRASE = env("SIGNING_KEYSTORE_PASSPHRASE", default="")
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+SIGNING_STAMP_FONT = env.path(
+    "SIGNING_STAMP_FONT",
+    default=BASE_DIR
+    / "documents"
+    / "static"
+    / "documents"
+    / "fonts"
+    / "LiberationSerif-Regular.ttf",
+)
+
 # Uploads: the API refuses a larger attachment with 413 before storing anything.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Printing (documents/rendering): the body text laid out into a PDF is bounded, so the time

@@ -13,3 +13,6 @@ from .settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# The demo PKI of the tests (made once by init_demo_pki, reused across runs); a test that
+# makes its own points the setting at a temporary folder.
+SIGNING_KEYSTORE_DIR = BASE_DIR / "var" / "test-pki"  # noqa: F405

@@ -66,3 +66,11 @@ class AuthorityPrefix(models.TextChoices):
 class Direction(models.TextChoices):
     OUTGOING = "outgoing", _("Văn bản đi")
     INCOMING = "incoming", _("Văn bản đến")
+
+
+class SignatureStatus(models.TextChoices):
+    """What verification on arrival found (documents/signing/verify.py)."""
+
+    VALID = "valid", _("Chữ ký số hợp lệ")
+    INVALID = "invalid", _("Chữ ký số không hợp lệ")
+    UNSIGNED = "unsigned", _("Không có chữ ký số")

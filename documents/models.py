@@ -20,7 +20,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from orgchart.models import Organization, OrganizationKind
 
-from .choices import AuthorityPrefix, Direction, DocType, Secrecy, Urgency
+from .choices import AuthorityPrefix, Direction, DocType, Secrecy, SignatureStatus, Urgency
 from .lifecycle import (
     ACTION_PURPOSES,
     DOCUMENT,
@@ -367,6 +367,13 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
     incoming_number = models.PositiveIntegerField(_("số đến"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("ngày đến"), null=True, blank=True)
     received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    signature_status = models.CharField(
+        _("chữ ký số"),
+        max_length=10,
+        choices=SignatureStatus.choices,
+        default=SignatureStatus.UNSIGNED,
+        help_text=_("Kết quả kiểm tra chữ ký số khi văn bản đến."),
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người xử lý"),

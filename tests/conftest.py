@@ -64,3 +64,13 @@ def live_world(transactional_db) -> World:
     """The demo inside a test that commits for real (threads, other processes)."""
     demo.load()
     return World()
+
+
+@pytest.fixture(scope="session")
+def demo_pki(django_db_setup, django_db_blocker):
+    """The demo CA and keys in the tests' key store (config/test_settings.py), made once and
+    kept across runs: init_demo_pki only issues what is missing or stale."""
+    from documents.signing.pki import init_demo_pki
+
+    with django_db_blocker.unblock():
+        return init_demo_pki()

@@ -22,6 +22,7 @@ from documents.models import (
     ReceiptStatus,
     Recipient,
     Secrecy,
+    SignatureStatus,
     Urgency,
 )
 from orgchart.models import Organization, OrganizationKind, RoleCode
@@ -398,6 +399,12 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     delivered_at = serializers.DateTimeField(allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
+    signature_status = serializers.ChoiceField(
+        choices=SignatureStatus.choices,
+        read_only=True,
+        help_text="the issuer's and the organisation's signatures checked on delivery against "
+        "the configured trust roots: valid, invalid or unsigned",
+    )
     reason = serializers.CharField(allow_blank=True)
     report = serializers.CharField(allow_blank=True)
     delivery_problem = serializers.CharField(

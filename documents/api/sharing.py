@@ -15,9 +15,10 @@ from documents.errors import Forbidden
 from documents.lifecycle import SharePurpose
 from documents.models import Document
 from documents.services.sharing import OPINION_MAX_LENGTH
+from orgchart.naming import full_name
 
 from . import serializers as s
-from .views.common import ID, ActorMixin, errors, full_name
+from .views.common import ID, ActorMixin, errors
 
 
 class ShareSerializer(serializers.Serializer):

@@ -68,6 +68,7 @@ def test_loading_the_demo_again_adds_nothing(world):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert f"seed plan #{seed.pk} is draft" in out.getvalue()
+    assert "demo PKI in" in out.getvalue()  # the loader makes the demo keys too
     assert counts() == before
 
 

@@ -11,13 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orgchart.models import Membership, Organization
+from orgchart.naming import full_name
 from orgchart.selectors import grants_of
 
 from .. import serializers as s
 
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
-from .common import LIST, errors, full_name
+from .common import LIST, errors
 
 
 class MeView(APIView):

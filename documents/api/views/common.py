@@ -97,8 +97,3 @@ class ActorMixin:
 
 def receipt_rows(qs: QuerySet[Receipt]) -> QuerySet[Receipt]:
     return qs.select_related("document__issuer", "organization", "assignee")
-
-
-def full_name(user) -> str:
-    """Family name first, as the API has always given it; the username when there is none."""
-    return " ".join(p for p in (user.last_name, user.first_name) if p) or user.username

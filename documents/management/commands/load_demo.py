@@ -1,4 +1,5 @@
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from documents import demo, stepup
@@ -7,8 +8,8 @@ from documents import demo, stepup
 class Command(BaseCommand):
     help = (
         "Load the Sầm Sơn 2023 organisation chart, the demo people (password demo12345), "
-        "the signers' and clerks' demo authenticators and the seed plan as a draft. Safe to "
-        "run again. Refuses to run with DEBUG=False."
+        "the signers' and clerks' demo authenticators, the demo PKI (init_demo_pki) and the "
+        "seed plan as a draft. Safe to run again. Refuses to run with DEBUG=False."
     )
 
     def handle(self, *args, **options):
@@ -23,3 +24,5 @@ class Command(BaseCommand):
             "signers and clerks step up with a TOTP code of the demo authenticator secret "
             f"{stepup.DEMO_SECRET} (demo only: any authenticator app, base32, 6 digits, 30 s)"
         )
+        # The signers' and organisations' demo keys (documents/signing/pki.py).
+        call_command("init_demo_pki", stdout=self.stdout)
