@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0005_open_receipts_and_grants'),
+        ('documents', '0006_step_up_freshness'),
     ]
 
     operations = [
