@@ -6,13 +6,15 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/vanban
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test test-client test-e2e test-services services lint bandit check-deploy format bench bench-fanout worker beat clean \
+.PHONY: setup run test test-client test-e2e test-services services lint lock bandit check-deploy format bench bench-fanout worker beat clean \
 	render-deps render-demo
 
+# Every package, direct or not, at the version and with the hashes of the lock files
+# (requirements*.txt, made by `make lock` from requirements*.in): a fresh install is the same
+# install.
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -78,6 +80,15 @@ worker: setup
 beat: setup
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(REDIS_URL)} $(BIN)/celery -A config beat --loglevel=INFO \
 		--schedule=var/celerybeat-schedule
+
+# After changing requirements.in or requirements-dev.in (direct dependencies, pinned): the
+# lock files with every transitive package and its hashes. Production installs
+# requirements.txt with pip install --require-hashes.
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: setup
+	$(LOCK) --output-file=requirements.txt requirements.in
+	$(LOCK) --output-file=requirements-dev.txt requirements-dev.in
 
 lint: setup
 	$(BIN)/ruff check .
