@@ -15,7 +15,7 @@ from .sharing import (
     shareable_people,
     shares_of,
 )
-from .trail import trail
+from .trail import refusals_about, trail
 from .visibility import (
     get_visible_document,
     get_visible_receipt,
@@ -51,6 +51,7 @@ __all__ = [
     "not_visible",
     "open_tasks",
     "overdue_receipts",
+    "refusals_about",
     "share_purposes",
     "shareable_people",
     "shares_of",

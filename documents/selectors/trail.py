@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 
+from orgchart.models import RoleCode
 from orgchart.selectors import Grants, grants_of
 
 from ..lifecycle import DOCUMENT
@@ -44,3 +45,14 @@ def trail(user, document: Document, grants: Grants | None = None) -> QuerySet[Au
             When(silent, then=Value("")), default=F("comment"), output_field=TextField()
         )
     )
+
+
+def refusals_about(user, document: Document, grants: Grants | None = None) -> QuerySet[AuditEvent]:
+    """The refused requests on ``document`` (documents.refusals), newest first, for the
+    issuing organisation's auditors; nobody else reads them here."""
+    g = grants if grants is not None else grants_of(user)
+    if not g.has(document.issuer_id, RoleCode.AUDITOR):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        action="refused", data__object="document", data__id=document.pk
+    ).order_by("-seq")

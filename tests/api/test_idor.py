@@ -152,3 +152,15 @@ def test_an_id_that_names_nothing_is_not_recorded(api, world):
     assert client.post("/api/v1/receipts/987654/acknowledge/").status_code == 404
     assert client.get(f"/api/v1/documents/{'9' * 30}/").status_code == 404
     assert _refusals() == []
+
+
+def test_the_issuers_auditor_reads_the_refusals_on_the_document_page(api, client, hidden):
+    draft, _copy = hidden
+    assert api.as_(WALKER).get(f"/api/v1/documents/{draft.pk}/").status_code == 404
+    client.force_login(user("kiemtra"))
+    page = client.get(f"/outgoing/{draft.pk}/")
+    assert [e.actor for e in page.context["refusals"]] == [user(WALKER)]
+    assert f"/api/v1/documents/{draft.pk}/" in page.content.decode()
+    # The drafter reads the trail, not the refusals: they are the auditors'.
+    client.force_login(user("soanthao"))
+    assert client.get(f"/outgoing/{draft.pk}/").context["refusals"] == []

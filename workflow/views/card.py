@@ -72,6 +72,10 @@ def document_context(request, document: Document | None, full: bool = True) -> d
         for e in events
     ]
     context["events"] = history
+    # Bounded: the latest refusals, for the issuer's auditors only.
+    context["refusals"] = list(
+        selectors.refusals_about(request.user, document, grants).select_related("actor")[:50]
+    )
     share_details(history)
     context["allowed_actions"] = selectors.allowed_actions(request.user, document, grants)
     if issuer_side:
