@@ -42,10 +42,10 @@ BACKUP = "backup"
 
 
 def credential_key(request) -> str | None:
-    """The credential this request came with, as a hash of its key: the API token
-    (``digest`` of a hashed token, ``key`` of a plain one) or else the browser session."""
+    """The credential this request came with, as a hash of its key: the API token (its
+    ``digest``, accounts.auth) or else the browser session."""
     auth = getattr(request, "auth", None)
-    secret = getattr(auth, "digest", None) or getattr(auth, "key", None)
+    secret = getattr(auth, "digest", None)
     if secret:
         kind = "token"
     else:
@@ -82,9 +82,7 @@ def fresh_until(request) -> datetime.datetime | None:
 def require_fresh(request, action: str, obj, grants: Grants | None = None) -> None:
     """Raise ``OtpRequired`` unless this request may take ``action`` on ``obj`` as far as
     step-up goes. Call it once the person may act; the service checks the rest."""
-    if not needs_step_up(request.user, action, obj, grants):
-        return
-    if fresh_until(request) is not None:
+    if not code_needed(request, action, obj, grants):
         return
     if not has_device(request.user):
         raise OtpRequired(ENROL_DETAIL)

@@ -46,12 +46,7 @@ class OpinionSerializer(serializers.Serializer):
 
 class _OnDocument(ActorMixin, generics.GenericAPIView):
     def document(self) -> Document:
-        try:
-            return selectors.visible_documents(self.request.user, self.grants()).get(
-                pk=self.kwargs["id"]
-            )
-        except (Document.DoesNotExist, ValueError, OverflowError):
-            raise selectors.not_visible(Document, self.kwargs["id"]) from None
+        return selectors.get_visible_document(self.request.user, self.kwargs["id"], self.grants())
 
     def valid(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)

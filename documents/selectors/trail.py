@@ -21,6 +21,7 @@ from orgchart.selectors import Grants, grants_of
 
 from ..lifecycle import DOCUMENT
 from ..models import AuditEvent, Document
+from ..refusals import ACTION as REFUSED
 from .visibility import incoming_receipts, is_issuer_side
 
 #: The audit verbs of sharing (documents.services.sharing).
@@ -54,5 +55,5 @@ def refusals_about(user, document: Document, grants: Grants | None = None) -> Qu
     if not g.has(document.issuer_id, RoleCode.AUDITOR):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(
-        action="refused", data__object="document", data__id=document.pk
+        action=REFUSED, data__object="document", data__id=document.pk
     ).order_by("-seq")

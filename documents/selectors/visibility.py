@@ -161,9 +161,9 @@ def not_visible(model, pk) -> NotFound:
     return NotFound(subject=subject)
 
 
-def get_visible_document(user, pk) -> Document:
+def get_visible_document(user, pk, grants: Grants | None = None) -> Document:
     try:
-        return visible_documents(user).select_related("issuer").get(pk=pk)
+        return visible_documents(user, grants).select_related("issuer").get(pk=pk)
     except (Document.DoesNotExist, ValueError, TypeError, OverflowError):
         raise not_visible(Document, pk) from None
 
