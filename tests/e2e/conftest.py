@@ -60,6 +60,9 @@ class Session:
         page.locator("input[name=password]").fill(password)
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_url("**/workflow/inbox/")
+        # Turbo changes the address before the new page's scripts and icon have loaded; a
+        # next navigation at once would abort them and read as a failed load.
+        page.wait_for_load_state("networkidle")
         return self
 
     def shot(self, name: str) -> None:
