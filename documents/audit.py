@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
@@ -114,7 +114,14 @@ def _append(key, organization_id, actor, action, document, receipt, **fields) ->
     return event
 
 
-def record_many(*, action: str, receipts: list[Receipt], from_status: str, to_status: str):
+def record_many(
+    *,
+    action: str,
+    receipts: list[Receipt],
+    from_status: str,
+    to_status: str,
+    data_for: Callable[[Receipt], dict] | None = None,
+):
     """One system step done to many receipts at once (a delivery chunk): the heads of their
     chains locked in one statement, the events inserted in one, the heads moved in one."""
     if not transaction.get_connection().in_atomic_block:
@@ -138,7 +145,7 @@ def record_many(*, action: str, receipts: list[Receipt], from_status: str, to_st
             receipt=receipt,
             from_status=from_status,
             to_status=to_status,
-            data={},
+            data=data_for(receipt) if data_for else {},
             prev_hash=head.head_hash,
         )
         event.hash = compute_hash(head.head_hash, event)

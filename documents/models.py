@@ -434,9 +434,10 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
         return self.purpose in ACTION_PURPOSES
 
     @transition(field=status, **RECEIPT.fsm("deliver"))
-    def deliver(self, *, at) -> None:
+    def deliver(self, *, at, signature_status: str) -> None:
         self.delivered_at = at
         self.delivery_problem = ""
+        self.signature_status = signature_status
 
     @transition(field=status, **RECEIPT.fsm("refuse"))
     def refuse(self, *, reason: str) -> None:
@@ -572,3 +573,7 @@ class Freshness(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} until {self.fresh_until:%Y-%m-%d %H:%M}"
+
+
+# The stored originals live in their own module; imported here so Django finds the model.
+from .originals import SignedPdf  # noqa: E402, F401

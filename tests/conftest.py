@@ -35,8 +35,13 @@ def require_postgres():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from documents.signing.pki import init_demo_pki
+
     with django_db_blocker.unblock():
         demo.load()
+        # Every signer and clerk of the demo signs for real: their keys in the tests' key
+        # store, kept across runs (only what is missing or stale is issued).
+        init_demo_pki()
 
 
 class World(SimpleNamespace):

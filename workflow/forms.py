@@ -149,6 +149,33 @@ class ReceiveForm(forms.Form):
         help_text=_("Bắt buộc khi từ chối."),
     )
 
+    def clean(self):
+        data = super().clean()
+        if (
+            "override_reason" in self.fields
+            and data.get("decision") == "acknowledge"
+            and not (data.get("override_reason") or "").strip()
+        ):
+            self.add_error(
+                "override_reason",
+                _("Chữ ký số không hợp lệ: nêu lý do vẫn tiếp nhận, hoặc từ chối văn bản."),
+            )
+        return data
+
+
+def override_reason_field() -> forms.CharField:
+    """Shown when the document's signatures did not verify on arrival: it is registered only
+    with the clerk's reason, kept in the trail."""
+    return forms.CharField(
+        label=_("Lý do vẫn tiếp nhận"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Chữ ký số của văn bản không hợp lệ. Chỉ tiếp nhận khi đã đối chiếu với nơi gửi; "
+            "nêu lý do."
+        ),
+    )
+
 
 class AssignForm(forms.Form):
     assignee = MemberChoiceField(label=_("Người xử lý"), queryset=User.objects.none())

@@ -301,6 +301,19 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+class AcknowledgeSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        max_length=2000,
+        help_text=(
+            "Required when the receipt's signature_status is invalid (else 409 "
+            "signature_invalid): why the clerk registers it anyway; kept in the audit trail."
+        ),
+    )
+
+
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, DOCX, XLSX, ODT, PNG or JPEG; checked by content")
 

@@ -48,8 +48,15 @@ def _bounded(sheet: Sheet) -> Sheet:
     return sheet
 
 
-def render_html(document: Document) -> str:
-    """The standalone HTML the PDF is laid out from."""
+#: The layers of the electronic original (see print.css): the issuer and nation columns, the
+#: number and date lines, and everything else.
+LAYERS = ("header", "slots", "rest")
+
+
+def render_html(document: Document, *, layer: str = "") -> str:
+    """The standalone HTML the PDF is laid out from; ``layer`` draws one layer of it."""
+    if layer and layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}")
     sheet = _bounded(build_sheet(document))
     return render_to_string(
         TEMPLATE,
@@ -58,6 +65,7 @@ def render_html(document: Document) -> str:
             "stylesheet": STYLESHEET.as_uri(),
             "page_stylesheet": PAGE_STYLESHEET.as_uri(),
             "draft_stylesheet": DRAFT_STYLESHEET.as_uri(),
+            "layer": layer,
         },
     )
 
@@ -135,8 +143,11 @@ def _cache_key(document: Document) -> str:
     return "vb-pdf:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def render(document: Document) -> Rendered:
-    """The PDF of the document as it stands, with where its signature goes."""
+def render(document: Document, *, layer: str = "") -> Rendered:
+    """The PDF of the document as it stands, with where its signature goes; ``layer``: one
+    layer of it only (never cached: it is made once, for a signature)."""
+    if layer:
+        return html_to_pdf(render_html(document, layer=layer))
     key = _cache_key(document) if document.pk else None
     if key:
         cached = cache.get(key)
@@ -156,8 +167,12 @@ def render_pdf(document: Document) -> bytes:
 
 
 def stored_pdf(document: Document) -> bytes | None:
-    """The signed PDF stored for the document, once signing stores one; ``None`` until then."""
-    return None
+    """The signed original stored for the document (issued once sealed, else as signed);
+    ``None`` before the signer signs."""
+    from ..originals import latest
+
+    stored = latest(document) if document.pk else None
+    return stored.read() if stored is not None else None
 
 
 def document_pdf(document: Document) -> bytes:

@@ -103,13 +103,16 @@ def _step(
     comment: str = "",
     data: dict | None = None,
     kwargs_for: Callable[[Document], dict] | None = None,
+    after: Callable[[Document], dict] | None = None,
 ) -> Document:
     """Lock, authorise, transition, audit, tell the flows: the shape every document step
     shares.
 
     ``transition`` and ``kwargs_for`` may depend on the locked row, so they are computed
     only after the actor is authorised on the current state. Without a transition the step
-    changes the document in place (``kwargs_for`` does it) and keeps its state.
+    changes the document in place (``kwargs_for`` does it) and keeps its state. ``after``
+    works on the document in its new state (the signatures) and returns what the audit event
+    adds; should it fail, the whole step does.
     """
     with step_transaction():
         document = _lock_document(document)
@@ -121,6 +124,7 @@ def _step(
             if name is not None:
                 getattr(document, name)(**kwargs)
             document.save()
+        made = after(document) if after else {}
         document.participants.add(actor)
         audit.record(
             actor=actor,
@@ -129,7 +133,7 @@ def _step(
             from_status=from_status,
             to_status=document.status,
             comment=comment,
-            data={**(data or {}), **_audit_data(kwargs)},
+            data={**(data or {}), **_audit_data(kwargs), **made},
             on_behalf_of_id=authorization.on_behalf_of_id,
         )
         _announce([document], action, actor)

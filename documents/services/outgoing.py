@@ -25,6 +25,7 @@ from .core import (
     step_transaction,
 )
 from .drafting import _snapshot
+from .electronic import sealed, signed_by
 
 User = get_user_model()
 S, R = DocumentStatus, ReceiptStatus
@@ -116,6 +117,7 @@ def sign(
         comment=comment,
         data={"decision": decision},
         kwargs_for=lambda d: {"signer": actor, "signer_title": position_title(actor, d.issuer_id)},
+        after=signed_by(actor),
     )
 
 
@@ -167,7 +169,9 @@ def hand_over(*, actor, document: Document, signer, comment: str = "") -> Docume
 
 
 def register(*, actor, document: Document) -> Document:
-    """Number the signed document in the issuer's outgoing book (Decree 30 Art. 15)."""
+    """Number the signed document in the issuer's outgoing book (Decree 30 Art. 15), draw
+    the number and date into the signed file and apply the organisation's signature (Art.
+    17)."""
 
     def numbered(locked: Document) -> dict:
         now = timezone.now()
@@ -180,6 +184,7 @@ def register(*, actor, document: Document) -> Document:
         action="register",
         transition="register",
         kwargs_for=numbered,
+        after=sealed,
     )
 
 

@@ -15,7 +15,8 @@ from orgchart.models import Organization, RoleCode
 from orgchart.selectors import grants_of
 
 from .. import audit, numbering
-from ..errors import Forbidden, InvalidInput
+from ..choices import SignatureStatus
+from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import (
     DocType,
     Document,
@@ -35,6 +36,7 @@ from .core import (
     step_transaction,
 )
 from .drafting import _resolve_issuer
+from .electronic import arrival_status
 
 User = get_user_model()
 S, R = DocumentStatus, ReceiptStatus
@@ -115,13 +117,14 @@ def deliver(*, receipt: Receipt | int, problem: str = "") -> bool:
             return False
         if receipt.document is not None and receipt.document.status == S.RECALLED:
             return False
+        checked = arrival_status(receipt.document)
         _receipt_step(
             actor=None,
             receipt=receipt,
             action="deliver",
             transition="deliver",
-            kwargs_for=lambda r: {"at": timezone.now()},
-            data={"problem": problem} if problem else None,
+            kwargs_for=lambda r: {"at": timezone.now(), "signature_status": checked},
+            data={"signature_status": checked, **({"problem": problem} if problem else {})},
         )
         if problem:
             Receipt.objects.filter(pk=receipt.pk).update(delivery_problem=problem[:255])
@@ -144,15 +147,21 @@ def deliver_many(*, receipts: Sequence[int]) -> list[Receipt]:
         if not locked:
             return []
         now = timezone.now()
+        checked: dict[int, str] = {}
         for receipt in locked:
+            status = arrival_status(receipt.document, checked)
             with _transition_errors():
-                receipt.deliver(at=now)
+                receipt.deliver(at=now, signature_status=status)
             receipt.updated_at = now
         Receipt.objects.bulk_update(
-            locked, ["status", "delivered_at", "delivery_problem", "updated_at"]
+            locked, ["status", "delivered_at", "delivery_problem", "signature_status", "updated_at"]
         )
         audit.record_many(
-            action="deliver", receipts=locked, from_status=R.PENDING, to_status=R.DELIVERED
+            action="deliver",
+            receipts=locked,
+            from_status=R.PENDING,
+            to_status=R.DELIVERED,
+            data_for=lambda r: {"signature_status": r.signature_status},
         )
         _announce(locked, "deliver", None)
     return locked
@@ -176,10 +185,21 @@ def mark_delivery_problem(*, receipt: Receipt | int, problem: str) -> None:
         )
 
 
-def acknowledge(*, actor, receipt: Receipt) -> Receipt:
-    """The recipient's clerk registers the arrival: the next incoming number (số đến)."""
+def acknowledge(*, actor, receipt: Receipt, override_reason: str = "") -> Receipt:
+    """The recipient's clerk registers the arrival: the next incoming number (số đến). A
+    document whose signatures did not verify on arrival is registered only when the clerk
+    says why (``override_reason``, kept in the trail)."""
+    override_reason = (override_reason or "").strip()
 
     def numbered(r: Receipt) -> dict:
+        if r.signature_status == SignatureStatus.INVALID and not override_reason:
+            raise Conflict(
+                _(
+                    "Chữ ký số của văn bản không hợp lệ. Chỉ tiếp nhận khi nêu lý do "
+                    "(override_reason)."
+                ),
+                code="signature_invalid",
+            )
         now = timezone.now()
         secret = bool(r.document is not None and r.document.is_secret)
         # Only a clerk of the receipt's organisation may acknowledge it, so it has one.
@@ -197,6 +217,8 @@ def acknowledge(*, actor, receipt: Receipt) -> Receipt:
         action="acknowledge",
         transition="acknowledge",
         kwargs_for=numbered,
+        comment=override_reason,
+        data={"signature_override": True} if override_reason else None,
     )
 
 

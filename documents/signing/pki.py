@@ -227,7 +227,8 @@ def _ensure(
 
 
 def init_demo_pki() -> Report:
-    """Make or refresh the demo CA and the certificates of today's signers and organisations."""
+    """Make or refresh the demo CA and the certificates of today's signers, leaders and
+    organisations."""
     report = Report()
     keystore_dir().mkdir(parents=True, exist_ok=True)
     ca = _load_ca()
@@ -236,12 +237,15 @@ def init_demo_pki() -> Report:
         report.ca_created = True
     organisations = list(Organization.objects.active())
     ids = [org.pk for org in organisations]
-    signers = holders_by_organization(ids, RoleCode.SIGNER)
     clerks = holders_by_organization(ids, RoleCode.CLERK)
     people: dict[int, tuple[Any, Organization]] = {}
-    for org in organisations:
-        for user in signers[org.pk]:
-            people.setdefault(user.pk, (user, org))
+    # The signers, and the leaders a signature may be delegated to: each signs with a key
+    # of their own, never the principal's.
+    for role in (RoleCode.SIGNER, RoleCode.REVIEWER, RoleCode.LEADER):
+        holders = holders_by_organization(ids, role)
+        for org in organisations:
+            for user in holders[org.pk]:
+                people.setdefault(user.pk, (user, org))
     for user, org in people.values():
         name = full_name(user)
         _ensure(ca, key_path(PEOPLE, user.username), _name(name, org.name), name, report)

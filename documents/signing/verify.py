@@ -3,8 +3,9 @@ against the configured trust roots, offline (no OCSP, no CRL fetched; revocation
 
 ``valid``: at least one signature, every one intact (the bytes it covers are those signed),
 cryptographically sound, chained to a trust root, and whatever was added after it is what
-pyHanko's difference analysis allows (more signatures, form filling), with the last one covering
-the whole file. ``invalid``: anything else, including a file that no longer parses.
+pyHanko's difference analysis allows (more signatures, form filling) or the registration update
+that draws the number and date (``registration``), with the last one covering the whole file.
+``invalid``: anything else, including a file that no longer parses.
 ``unsigned``: a readable PDF without signatures.
 """
 
@@ -27,6 +28,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 
 from .pki import ca_path
+from .registration import POLICY
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +137,10 @@ def _check(
     try:
         cn = str(embedded.signer_cert.subject.native.get("common_name", ""))
         status = validate_pdf_signature(
-            embedded, signer_validation_context=context, key_usage_settings=KEY_USAGE
+            embedded,
+            signer_validation_context=context,
+            key_usage_settings=KEY_USAGE,
+            diff_policy=POLICY,
         )
         untouched = _cms_untouched(embedded, roots)
     except Exception as exc:  # noqa: BLE001 — a broken signature is an invalid one, not a 500

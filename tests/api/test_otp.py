@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from documents import stepup
 from documents.lifecycle import DOCUMENT, RECEIPT
 from documents.models import DocumentStatus, Freshness
+from documents.signing.pki import init_demo_pki
 from orgchart.models import Membership, Organization, Position, RoleCode
 from tests.factories import MembershipFactory, PositionFactory, UserFactory
 from tests.support import advance, current_code, give_device, new_draft, receipt_for, step_up
@@ -154,6 +155,7 @@ def test_a_signer_without_an_authenticator_is_told_to_enrol(api, world):
         organization=world.org("mttq-samson"),
         position=PositionFactory(name="Phó Chủ tịch mới", roles=[RoleCode.SIGNER]),
     )
+    init_demo_pki()  # the new signer's own key in the tests' key store
     document = advance(new_draft(), S.AWAITING_SIGNATURE)
     client = api.as_("pct.moi")
     refused = act(client, document, "sign", STEP_UP["sign"][2])

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from documents import stepup
 from documents.models import DocumentStatus, Freshness
+from documents.signing.pki import init_demo_pki
 from orgchart.models import RoleCode
 from tests.factories import MembershipFactory, PositionFactory, UserFactory
 from tests.support import advance, current_code, new_draft, sign_in, user
@@ -193,6 +194,7 @@ def test_enrolment_shows_a_qr_code_confirms_with_a_first_code_and_gives_backup_c
         organization=world.org("mttq-samson"),
         position=PositionFactory(name="Phó Chủ tịch mới", roles=[RoleCode.SIGNER]),
     )
+    init_demo_pki()  # the new signer's own key in the tests' key store
     document = committed(advance, new_draft(), S.AWAITING_SIGNATURE)
     client.force_login(signer)
     screen = text_of(client.get(task_url(document)))

@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from documents import services, stepup
+from documents.choices import SignatureStatus
 from documents.errors import Conflict, Forbidden, InvalidInput, NotFound, OtpLocked
 from documents.models import Document, Receipt
+from documents.signing import SigningUnavailable
 
 from .. import forms
 from ..middleware import CONCURRENT_MESSAGE, request_grants
@@ -82,7 +84,9 @@ def _acknowledge(actor, receipt, data) -> str:
     if data["decision"] == "refuse":
         services.refuse(actor=actor, receipt=receipt, reason=data.get("reason", ""))
         return _("Đã từ chối tiếp nhận.")
-    receipt = services.acknowledge(actor=actor, receipt=receipt)
+    receipt = services.acknowledge(
+        actor=actor, receipt=receipt, override_reason=data.get("override_reason", "")
+    )
     return _("Đã tiếp nhận, số đến %(number)s.") % {"number": receipt.incoming_number}
 
 
@@ -166,6 +170,8 @@ class TaskView(generic.FormView):
         form = super().get_form(form_class)
         if self.code_needed and stepup.has_device(self.request.user):
             form.fields["otp"] = forms.OtpField()
+        if self.step == "acknowledge" and self.artifact.signature_status == SignatureStatus.INVALID:
+            form.fields["override_reason"] = forms.override_reason_field()
         return form
 
     def stepped_up(self, form) -> bool:
@@ -204,6 +210,12 @@ class TaskView(generic.FormView):
         savepoint = transaction.savepoint()
         try:
             message = perform(self.step, self.request.user, self.artifact, form.cleaned_data)
+        except SigningUnavailable as error:
+            # No key, or not a signer: said on the form, nothing signed, the task stays.
+            transaction.savepoint_rollback(savepoint)
+            self.activation.task.refresh_from_db()
+            form.add_error(None, str(error.detail))
+            return self.form_invalid(form)
         except (Conflict, Forbidden, NotFound):
             # The document moved on while this form was open (another screen, the API): the
             # step is no longer this person's to take here.

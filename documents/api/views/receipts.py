@@ -77,10 +77,17 @@ class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return self.out(s.ReceiptSerializer, self.receipt())
 
-    @_receipt_action_schema(None, "Acknowledge: the incoming number is taken (recipient clerk)")
+    @_receipt_action_schema(
+        s.AcknowledgeSerializer,
+        "Acknowledge: the incoming number is taken (recipient clerk). A receipt whose "
+        "signature_status is invalid answers 409 signature_invalid unless override_reason "
+        "is given.",
+    )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        return self.fresh(services.acknowledge(actor=request.user, receipt=self.receipt()))
+        receipt = self.acting_on("acknowledge")
+        data = self.valid(s.AcknowledgeSerializer)
+        return self.fresh(services.acknowledge(actor=request.user, receipt=receipt, **data))
 
     @_receipt_action_schema(s.ReasonSerializer, "Refuse with a reason (recipient clerk)")
     @action(detail=True, methods=["post"])

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from documents import demo, rendering, services
 from documents.models import Document
+from documents.signing import verify_pdf
+from documents.signing.pki import init_demo_pki
 
 COVER_LETTER: dict[str, Any] = {
     "issuer": "mttq-samson",
@@ -84,6 +86,7 @@ class Command(BaseCommand):
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         plan = demo.load()
+        init_demo_pki()
         written = {"ke-hoach-du-thao.pdf": rendering.render_pdf(plan)}
         written["ke-hoach.pdf"] = rendering.document_pdf(issue(plan))
         drafter = get_user_model().objects.get(username="soanthao")
@@ -92,4 +95,6 @@ class Command(BaseCommand):
         written["cong-van.pdf"] = rendering.document_pdf(issue(letter))
         for name, data in written.items():
             (folder / name).write_bytes(data)
-            self.stdout.write(f"{folder / name} ({len(data)} bytes)")
+            check = verify_pdf(data)
+            signed = "; ".join(check.signers) or "-"
+            self.stdout.write(f"{folder / name} ({len(data)} bytes; {check.status}: {signed})")
