@@ -17,11 +17,6 @@ PREVIEWABLE = frozenset({"application/pdf", "image/png", "image/jpeg"})
 #: framed only by the site's own pages (the preview).
 FILE_POLICY = "sandbox; default-src 'none'; frame-ancestors 'self'"
 
-#: The browser's PDF viewer does not run in a sandboxed document (Chromium shows a blocked
-#: page), so a PDF opened in place keeps everything but the sandbox: still nothing loaded, no
-#: script of this origin, framed only by the site's own pages.
-INLINE_PDF_POLICY = "default-src 'none'; frame-ancestors 'self'"
-
 
 def is_previewable(attachment: Attachment) -> bool:
     return attachment.content_type in PREVIEWABLE
@@ -38,8 +33,8 @@ def attachment_response(attachment: Attachment, *, inline: bool = False) -> File
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    pdf_in_place = inline and attachment.content_type == "application/pdf"
-    # Set here, so the site-wide policy (django-csp) and DENY framing leave it as it is.
-    response["Content-Security-Policy"] = INLINE_PDF_POLICY if pdf_in_place else FILE_POLICY
+    # Set here, so the site-wide policy (django-csp) and DENY framing leave it as it is. The
+    # browser's own PDF viewer still shows a sandboxed PDF (the page's preview).
+    response["Content-Security-Policy"] = FILE_POLICY
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
