@@ -162,3 +162,43 @@ def sign_in(client, username: str, *, fresh: bool = True):
     if fresh and TOTPDevice.objects.filter(user=person, confirmed=True).exists():
         step_up(client, person)
     return client
+
+
+# ---------------------------------------------------------------------------------------------
+# A document with attachments and two submitted versions
+
+
+def attach(document: Document, name: str, data: bytes, content_type: str):
+    """An attachment added by the drafter, as the draft form or the API adds it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(name, data, content_type=content_type)
+    return services.add_attachment(
+        actor=user("soanthao"),
+        document=document,
+        uploaded_file=upload,
+        content_type=content_type,
+        original_name=name,
+    )
+
+
+def revised(document: Document, *, title: str, body: str, to: str = S.IN_REVIEW) -> Document:
+    """Submit ``document`` (version 1), have it returned, edit it and submit again (version
+    2), then go on along the normal path until ``to``."""
+    document = advance(document, S.RETURNED)
+    document = services.edit_draft(
+        actor=user("soanthao"), document=document, title=title, body=body
+    )
+    document = services.submit(actor=user("soanthao"), document=document)
+    for state, username, action in OUTGOING_PATH[1:]:
+        if document.status == to:
+            break
+        actor = user(username)
+        if action == "review":
+            document = services.review(actor=actor, document=document, decision="approve")
+        elif action == "sign":
+            document = services.sign(actor=actor, document=document, decision="sign")
+        else:
+            document = getattr(services, action)(actor=actor, document=document)
+        assert document.status == state, (document.status, state)
+    return document

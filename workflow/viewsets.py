@@ -27,7 +27,7 @@ from documents.errors import NotFound
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
-from .views import account, documents, inbox, lists, sharing
+from .views import account, documents, inbox, lists, sharing, versions
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -209,6 +209,9 @@ class OutgoingApp(SignedInMixin, Application):
     create_path = path("soan-thao/", documents.DraftCreateView.as_view(), name="create")
     detail_path = path("<int:pk>/", documents.DocumentDetailView.as_view(), name="detail")
     pdf_path = path("<int:pk>/pdf/", documents.DocumentPdfView.as_view(), name="pdf")
+    version_path = path(
+        "<int:pk>/phien-ban/<int:number>/", versions.VersionView.as_view(), name="version"
+    )
     share_path = path("<int:pk>/chia-se/", sharing.ShareView.as_view(), name="share")
     unshare_path = path("<int:pk>/thoi-chia-se/", sharing.UnshareView.as_view(), name="unshare")
     opinion_path = path("<int:pk>/cho-y-kien/", sharing.OpinionView.as_view(), name="opinion")

@@ -342,12 +342,16 @@ class AttachmentSerializer(serializers.Serializer):
     size = serializers.IntegerField()
     uploaded_by = serializers.CharField(source="uploaded_by.username")
     uploaded_at = serializers.DateTimeField()
-    url = serializers.SerializerMethodField(help_text="download path")
+    url = serializers.SerializerMethodField(
+        help_text="absolute URL of the download (`?inline=1` opens a PDF or an image in place)"
+    )
 
     def get_url(self, obj) -> str:
-        return reverse(
+        path = reverse(
             "api:document-attachment", kwargs={"pk": obj.document_id, "attachment_id": obj.pk}
         )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class ActorContextMixin:

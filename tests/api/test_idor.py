@@ -108,7 +108,8 @@ def test_every_ui_object_page_answers_404_and_records_it(client, hidden):
         if route.startswith(("api/", "admin/")):
             continue
         if "<int:pk>" in route:
-            values: dict[str, object] = {"pk": draft.pk}
+            # A document's own pages, and those of one of its parts (a version).
+            values: dict[str, object] = {"pk": draft.pk, "number": 1}
             obj_id = draft.pk
         elif "<int:process_pk>" in route:
             flow = "incoming" if "/incoming/" in route else "outgoing"

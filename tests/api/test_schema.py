@@ -221,6 +221,8 @@ def test_operation_ids_are_stable_readable_and_the_names_ascii(spec):
         "documents_recall",
         "documents_pdf_retrieve",
         "documents_attachments_create",
+        "documents_attachments",
+        "documents_attachment_download",
         "receipts_list",
         "receipts_acknowledge",
         "notifications_read",

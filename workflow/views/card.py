@@ -8,7 +8,7 @@ from collections import Counter
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import rendering, selectors
+from documents import downloads, rendering, selectors
 from documents.lifecycle import history_label
 from documents.models import Document, ReceiptStatus
 from documents.numbering import date_line
@@ -59,7 +59,7 @@ def document_context(request, document: Document | None, full: bool = True) -> d
     context["versions"] = (
         list(document.versions.select_related("created_by")) if issuer_side else []
     )
-    context["attachments"] = list(document.attachments.all())
+    context["attachments"] = attachment_rows(document)
     events = selectors.trail(request.user, document, grants).select_related(
         "actor", "receipt__organization"
     )
@@ -87,6 +87,28 @@ def document_context(request, document: Document | None, full: bool = True) -> d
             .select_related("organization", "assignee")
         )
     return context
+
+
+def attachment_rows(document: Document) -> list[dict]:
+    """The attachments (part of the issued document: whoever sees it sees them), each with its
+    download address and, for a PDF or an image, how the page previews it."""
+    rows = []
+    for attachment in document.attachments.order_by("pk"):
+        url = reverse(
+            "api:document-attachment", kwargs={"pk": document.pk, "attachment_id": attachment.pk}
+        )
+        preview = ""
+        if downloads.is_previewable(attachment):
+            preview = "pdf" if attachment.content_type == "application/pdf" else "image"
+        rows.append(
+            {
+                "attachment": attachment,
+                "url": url,
+                "inline_url": f"{url}?inline=1",
+                "preview": preview,
+            }
+        )
+    return rows
 
 
 def receipt_summary(document: Document) -> dict:

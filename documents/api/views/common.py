@@ -49,6 +49,12 @@ LIST = (401, 404)
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+INLINE = OpenApiParameter(
+    "inline",
+    OpenApiTypes.STR,
+    enum=["1"],
+    description="`1`: a PDF or an image is served `inline` (the page's preview)",
+)
 ACT = (400, 401, 403, 404, 409)
 
 #: The routes of a viewset that name one object, besides its ``@action(detail=True)`` ones.

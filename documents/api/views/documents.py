@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from documents import rendering, selectors, services, uploads
+from documents import downloads, rendering, selectors, services, uploads
 from documents.errors import Forbidden, NotFound
 from documents.models import (
     Attachment,
@@ -39,6 +38,7 @@ from ..parsers import FormParser, MultiPartParser
 from .common import (
     ACT,
     ATTACHMENT_ID,
+    INLINE,
     LIST,
     READ,
     ActorMixin,
@@ -274,8 +274,14 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         methods=["get"],
+        operation_id="documents_attachments",
         responses={200: s.AttachmentSerializer(many=True), **errors(*READ)},
-        summary="The document's attachments",
+        summary="The document's attachments (whoever sees the document)",
+        description=(
+            "Each `{id, name, size, content_type, url}`: `url` is the absolute address of its "
+            "download. A recipient sees them once the document has arrived: they are part of "
+            "the issued document."
+        ),
     )
     @extend_schema(
         methods=["post"],
@@ -294,7 +300,9 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
         if request.method == "GET":
             qs = document.attachments.select_related("uploaded_by").order_by("pk")
             page = self.paginate_queryset(qs)
-            return self.get_paginated_response(s.AttachmentSerializer(page, many=True).data)
+            return self.get_paginated_response(
+                s.AttachmentSerializer(page, many=True, context={"request": request}).data
+            )
         # Refuse before reading a large body: who may attach, then how big it says it is.
         selectors.authorize(request.user, "attach", document, self.grants())
         limit = settings.ATTACHMENT_MAX_BYTES
@@ -322,12 +330,27 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
             content_type=content_type,
             original_name=uploaded.name,
         )
-        return Response(s.AttachmentSerializer(attachment).data, status=201)
+        return Response(
+            s.AttachmentSerializer(attachment, context={"request": request}).data, status=201
+        )
 
     @extend_schema(
-        parameters=[ATTACHMENT_ID],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(*READ)},
-        summary="Download one attachment under its original name",
+        operation_id="documents_attachment_download",
+        parameters=[ATTACHMENT_ID, INLINE],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="the stored file, with its own content type"
+            ),
+            **errors(*READ),
+        },
+        summary="Download one attachment under its original name (whoever sees the document)",
+        description=(
+            "Streamed with its checked content type, `Content-Disposition: attachment` (or "
+            "`inline` for a PDF or a PNG/JPEG image with `?inline=1`) and "
+            "`filename*=UTF-8''<name>`, `X-Content-Type-Options: nosniff`, "
+            "`Cache-Control: private, no-store` and a Content-Security-Policy under which the "
+            "file cannot run script. An attachment of another document is 404."
+        ),
     )
     @action(
         detail=True,
@@ -340,12 +363,8 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
         attachment = document.attachments.filter(pk=attachment_id).first()
         if attachment is None:
             raise NotFound()
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        inline = request.query_params.get("inline") == "1"
+        return downloads.attachment_response(attachment, inline=inline)
 
 
 # ---------------------------------------------------------------------------------------------
