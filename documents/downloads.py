@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.http import FileResponse
 
 from .models import Attachment
+from .originals import sealed_copy
 
 #: What the browser may show in place (the document page's preview): the browser's own PDF
 #: viewer and images. Everything else is always a download.
@@ -26,7 +27,11 @@ def attachment_response(attachment: Attachment, *, inline: bool = False) -> File
     """The stored file with its checked type. ``inline`` only for what ``is_previewable``;
     any other file is offered as a download whatever is asked."""
     inline = inline and is_previewable(attachment)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    # Once registered, a PDF attachment is the copy the organisation signed (Decree 30 PL I
+    # §II.8.c): what the recipients are given and can verify.
+    sealed = sealed_copy(attachment)
+    source = sealed.file if sealed is not None else attachment.file
+    response = FileResponse(source.open("rb"), content_type=attachment.content_type)
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = (
         f"{disposition}; filename*=UTF-8''{quote(attachment.original_name, safe='')}"

@@ -119,3 +119,8 @@ def latest(document) -> SignedPdf | None:
         )
     }
     return rows.get(OriginalKind.ISSUED) or rows.get(OriginalKind.SIGNED)
+
+
+def sealed_copy(attachment) -> SignedPdf | None:
+    """The attachment as the organisation sealed it at registration, when it was a PDF."""
+    return SignedPdf.objects.filter(attachment=attachment, kind=OriginalKind.ATTACHMENT).first()

@@ -194,4 +194,9 @@ def pdf_response(document: Document, *, download: bool = False) -> HttpResponse:
     response["Content-Length"] = str(len(data))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    # The document page shows it in the browser's own viewer, framed by the site only.
+    from ..downloads import FILE_POLICY
+
+    response["Content-Security-Policy"] = FILE_POLICY
+    response["X-Frame-Options"] = "SAMEORIGIN"
     return response

@@ -11,8 +11,10 @@ that draws the number and date (``registration``), with the last one covering th
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,7 +171,18 @@ def _check(
 
 
 def verify_pdf(pdf: bytes) -> Verification:
-    """Validate every signature of ``pdf``; see the module docstring for the three outcomes."""
+    """Validate every signature of ``pdf``; see the module docstring for the three outcomes.
+    pyHanko runs its own event loop, which a thread already running one cannot: there the
+    check runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _verify(pdf)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_verify, pdf).result()
+
+
+def _verify(pdf: bytes) -> Verification:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_regular_signatures)

@@ -277,3 +277,53 @@ def test_the_api_answers_409_for_an_invalid_receipt_and_acknowledges_with_a_reas
     assert shown["signature_status"] == "invalid"
     done = client.post(url, {"override_reason": "Đã xác minh"}, content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "acknowledged"
+
+
+def test_verification_works_where_an_event_loop_is_already_running(world):
+    import asyncio
+
+    data = original(advance(world.seed_plan(), "signed"), OriginalKind.SIGNED).read()
+
+    async def inside_a_loop():
+        return verify_pdf(data)
+
+    assert asyncio.run(inside_a_loop()).status == "valid"
+
+
+def test_the_document_page_shows_the_original_its_signatures_and_frames_the_pdf(world, client):
+    from tests.support import sign_in
+
+    issued = advance(world.seed_plan(), "issued")
+    row = original(issued, OriginalKind.ISSUED)
+    sign_in(client, "soanthao")
+    html = client.get(f"/outgoing/{issued.pk}/").content.decode()
+    assert 'data-testid="original-status">Chữ ký số hợp lệ<' in html
+    assert html.count('data-testid="original-signature"') == 2
+    assert row.sha256 in html and f'src="/outgoing/{issued.pk}/pdf/"' in html
+    framed = client.get(f"/outgoing/{issued.pk}/pdf/")
+    assert framed.content == row.read()
+    assert framed["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in framed["Content-Security-Policy"]
+
+
+def test_a_recipient_downloads_the_attachment_as_the_organisation_sealed_it(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support import sign_in
+
+    document = new_draft()
+    services.add_attachment(
+        actor=user("soanthao"),
+        document=document,
+        uploaded_file=SimpleUploadedFile("de-cuong.pdf", html_pdf("Đề cương")),
+        content_type="application/pdf",
+    )
+    issued = advance(document, "issued")
+    delivered(services.dispatch(actor=user("vanthu"), document=issued))
+    attachment = issued.attachments.get()
+    sign_in(client, "vt.bacson")
+    response = client.get(f"/api/v1/documents/{issued.pk}/attachments/{attachment.pk}/")
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert hashlib.sha256(body).hexdigest() == SignedPdf.objects.get(attachment=attachment).sha256
+    assert verify_pdf(body).signers == [ORG_NAME]

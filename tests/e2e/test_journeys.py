@@ -9,11 +9,28 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from documents.signing import verify_pdf
 from tests.support import current_code
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Kế hoạch tuyên truyền kỷ niệm 93 năm Ngày thành lập MTTQ Việt Nam"
+ORG_NAME = "Ban Thường trực Ủy ban MTTQ Việt Nam thành phố Sầm Sơn"
+
+
+def outline_pdf() -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string="<h1>Đề cương tuyên truyền</h1><p>Kỷ niệm 93 năm.</p>").write_pdf()
+
+
+def original_on_page(page) -> bytes:
+    """The electronic original the document page frames in the browser's own PDF viewer."""
+    frame = page.get_by_test_id("original-pdf")
+    expect(frame).to_be_visible()
+    response = page.request.get(frame.get_attribute("src"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    return response.body()
 
 
 def open_task_from_inbox(session, task_title: str):
@@ -52,7 +69,7 @@ def test_the_plan_from_draft_to_report(as_user):
     expect(page.get_by_test_id("file-name")).to_have_text("Chưa chọn tệp")
     page.set_input_files(
         "#id_attachments",
-        files=[{"name": "de-cuong.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 "}],
+        files=[{"name": "de-cuong.pdf", "mimeType": "application/pdf", "buffer": outline_pdf()}],
     )
     expect(page.get_by_test_id("file-name")).to_have_text("de-cuong.pdf")
     soanthao.shot("soan-thao")
@@ -104,6 +121,11 @@ def test_the_plan_from_draft_to_report(as_user):
     submit_task(page, "Đã ký văn bản.")
     expect(page.get_by_test_id("document-status")).to_have_text("Đã ký")
     expect(page.get_by_test_id("signature-block")).to_contain_text("Trịnh Quang Huy")
+    # He sees what he signed: the electronic original, his signature valid on it.
+    expect(page.get_by_test_id("original-status")).to_have_text("Chữ ký số hợp lệ")
+    expect(page.get_by_test_id("original-signature")).to_contain_text("Trịnh Quang Huy")
+    assert verify_pdf(original_on_page(page)).signers == ["Trịnh Quang Huy"]
+    huy.shot("ban-goc-da-ky")
 
     # The clerk registers and dispatches.
     page = open_task_from_inbox(vanthu, "Vào sổ, cấp số")
@@ -117,6 +139,9 @@ def test_the_plan_from_draft_to_report(as_user):
     expect(page.get_by_test_id("date-line")).to_contain_text(
         re.compile(r"Sầm Sơn, ngày \d\d tháng \d{1,2} năm \d{4}")
     )
+    expect(page.get_by_test_id("original-signature")).to_have_count(2)
+    issued = verify_pdf(original_on_page(page))
+    assert issued.status == "valid" and issued.signers == ["Trịnh Quang Huy", ORG_NAME]
     page = open_task_from_inbox(vanthu, "Phát hành")
     expect(page.get_by_label("Mã xác thực (OTP)")).to_have_count(0)  # one code per window
     submit_task(page, "Đã phát hành văn bản tới các nơi nhận.")
@@ -133,6 +158,16 @@ def test_the_plan_from_draft_to_report(as_user):
     vt.shot("van-ban-den")
     page = open_task_from_inbox(vt, "Tiếp nhận văn bản đến")
     submit_task(page, "Đã tiếp nhận, số đến")
+    # The ward's clerk opens the attachment: the copy the city's organisation signed.
+    link = page.get_by_test_id("attachment-link")
+    expect(link).to_have_text("de-cuong.pdf")
+    expect(page.get_by_test_id("attachment-preview")).to_be_visible()
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "de-cuong.pdf"
+    attachment = verify_pdf(download.value.path().read_bytes())
+    assert attachment.status == "valid" and attachment.signers == [ORG_NAME]
+    vt.shot("tep-dinh-kem")
     page.goto("/incoming/")
     expect(page.locator("tr", has_text=TITLE)).to_contain_text("Đã tiếp nhận")
 

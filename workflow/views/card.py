@@ -8,10 +8,12 @@ from collections import Counter
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import downloads, rendering, selectors
+from documents import downloads, originals, rendering, selectors
+from documents.choices import SignatureStatus
 from documents.lifecycle import history_label
 from documents.models import Document, ReceiptStatus
 from documents.numbering import date_line
+from documents.selectors.originals import checked
 
 from ..middleware import request_grants
 from .sharing import share_details
@@ -60,6 +62,14 @@ def document_context(request, document: Document | None, full: bool = True) -> d
         list(document.versions.select_related("created_by")) if issuer_side else []
     )
     context["attachments"] = attachment_rows(document)
+    stored = originals.latest(document)
+    if stored is not None:
+        check = checked(stored)
+        context["original"] = {
+            "row": stored,
+            "check": check,
+            "label": SignatureStatus(check.status).label,
+        }
     events = selectors.trail(request.user, document, grants).select_related(
         "actor", "receipt__organization"
     )

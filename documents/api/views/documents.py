@@ -264,8 +264,13 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
             "Every visible document: a draft with the watermark `DỰ THẢO` and no number; from "
             "`issued` on with its number and date. The title under the signature is the "
             "signer's position on the day of signing. Served `inline`, named after the "
-            "symbol (`01-KH-MTTQ-BTT.pdf`) or `du-thao-<id>.pdf` before registration. Once "
-            "the signed original is stored, that file is served."
+            "symbol (`01-KH-MTTQ-BTT.pdf`) or `du-thao-<id>.pdf` before registration. From "
+            "`signed` on this is the stored electronic original: the signer's PAdES "
+            "signature (certificate common name = the signer's full name) with its image, "
+            "number and date blank; from `issued` on the number and date are drawn in an "
+            "incremental update and the organisation's signature (common name = the "
+            "organisation's name) covers the whole file. Its SHA-256 is in the `sign` and "
+            "`register` audit events (`data.pdf_sha256`)."
         ),
     )
     @action(detail=True, methods=["get"])
