@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class ServiceError(Exception):
     status_code = 400
     default_code = "error"
-    default_detail = _("Yêu cầu không hợp lệ. / Invalid request.")
+    default_detail = _("Yêu cầu không hợp lệ.")
 
     def __init__(self, detail=None, *, code: str | None = None, subject=None):
         self.detail = detail if detail is not None else self.default_detail
@@ -25,7 +25,7 @@ class NotFound(ServiceError):
 
     status_code = 404
     default_code = "not_found"
-    default_detail = _("Không tìm thấy. / Not found.")
+    default_detail = _("Không tìm thấy.")
 
 
 class Forbidden(ServiceError):
@@ -33,7 +33,7 @@ class Forbidden(ServiceError):
 
     status_code = 403
     default_code = "permission_denied"
-    default_detail = _("Bạn không có quyền thực hiện thao tác này. / You may not do this.")
+    default_detail = _("Bạn không có quyền thực hiện thao tác này.")
 
 
 class Conflict(ServiceError):
@@ -41,16 +41,12 @@ class Conflict(ServiceError):
 
     status_code = 409
     default_code = "invalid_state"
-    default_detail = _(
-        "Văn bản không ở trạng thái cho phép thao tác này. / Not allowed in the current state."
-    )
+    default_detail = _("Văn bản không ở trạng thái cho phép thao tác này.")
 
 
 class ConcurrentChange(Conflict):
     default_code = "concurrent_change"
-    default_detail = _(
-        "Người khác vừa xử lý văn bản này; hãy tải lại. / Someone else changed it first; reload."
-    )
+    default_detail = _("Người khác vừa xử lý văn bản này; hãy tải lại.")
 
 
 class InvalidInput(ServiceError):
@@ -58,7 +54,7 @@ class InvalidInput(ServiceError):
 
     status_code = 400
     default_code = "invalid"
-    default_detail = _("Dữ liệu không hợp lệ. / Invalid input.")
+    default_detail = _("Dữ liệu không hợp lệ.")
 
     def __init__(self, errors: dict[str, list[str]], detail=None):
         self.errors = {field: [str(m) for m in msgs] for field, msgs in errors.items()}

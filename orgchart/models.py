@@ -210,6 +210,4 @@ class Delegation(models.Model):
 
     def clean(self) -> None:
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
-            raise ValidationError(
-                {"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu / End must follow start.")}
-            )
+            raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})

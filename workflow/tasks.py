@@ -206,7 +206,8 @@ def sweep_pending(older_than_seconds: float | None = None) -> int:
 def _problem(receipt: Receipt, text: str) -> bool:
     """Record why the receipt cannot be delivered and tell the sender's clerks once. The
     receipt stays pending: it has not arrived anywhere, and the sweeper tries again (a clerk
-    or an address added later lets it through)."""
+    or an address added later lets it through). The text is stored and shown as written, so it
+    is Vietnamese, the language of the records, never a bilingual pair."""
     services.mark_delivery_problem(receipt=receipt, problem=text)
     document = notifications.sent_document(receipt)
     notifications.notify(
@@ -236,7 +237,7 @@ def _by_email(receipt: Receipt, address: str, *, problem: str = "") -> bool:
         return _problem(
             receipt,
             f"Gửi thư điện tử tới {address} không thành công ({type(exc).__name__}); "
-            "hệ thống sẽ thử lại. / E-mail delivery failed; it will be retried.",
+            "hệ thống sẽ thử lại.",
         )
     return services.deliver(receipt=receipt.pk, problem=problem)
 
@@ -270,16 +271,14 @@ def deliver_one(receipt_id: int) -> bool:
             # exchange): only a clerk inside the system may receive one.
             return _problem(
                 receipt,
-                "Văn bản mật không gửi qua thư điện tử; cần chuyển bản giấy. / A secret "
-                "document is not sent by e-mail; deliver it on paper.",
+                "Văn bản mật không gửi qua thư điện tử; cần chuyển bản giấy.",
             )
         if outside:
             address = org.email if org is not None else receipt.recipient.email
             if not address:
                 return _problem(
                     receipt,
-                    "Nơi nhận bên ngoài không có địa chỉ thư điện tử. / The outside recipient "
-                    "has no e-mail address.",
+                    "Nơi nhận bên ngoài không có địa chỉ thư điện tử.",
                 )
             return _by_email(receipt, address)
         if org.email:
@@ -288,13 +287,12 @@ def deliver_one(receipt_id: int) -> bool:
                 org.email,
                 problem=(
                     f"{org.name} chưa có văn thư trong hệ thống; văn bản đã gửi bằng thư "
-                    f"điện tử tới {org.email}. / No clerk; sent by e-mail instead."
+                    f"điện tử tới {org.email}."
                 ),
             )
         return _problem(
             receipt,
-            f"{org.name} chưa có văn thư và không có địa chỉ thư điện tử. / The recipient "
-            "has no clerk and no e-mail address.",
+            f"{org.name} chưa có văn thư và không có địa chỉ thư điện tử.",
         )
 
 

@@ -19,28 +19,25 @@ from documents.refusals import record_refusal
 
 from .parsers import BodyTooLarge
 
-INVALID_DETAIL = _("Dữ liệu không hợp lệ. / Invalid input.")
+INVALID_DETAIL = _("Dữ liệu không hợp lệ.")
 
 
 class BadCredentials(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "invalid_credentials"
-    default_detail = _("Sai tên đăng nhập hoặc mật khẩu. / The username or password is wrong.")
+    default_detail = _("Sai tên đăng nhập hoặc mật khẩu.")
 
 
 class TooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
-    default_detail = _("Tệp quá lớn. / The file is too large.")
+    default_detail = _("Tệp quá lớn.")
 
 
 class UnsupportedFileType(exceptions.APIException):
     status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
     default_code = "unsupported_media_type"
-    default_detail = _(
-        "Chỉ nhận PDF, DOCX, XLSX, ODT, PNG, JPEG. / Only PDF, DOCX, XLSX, ODT, PNG and JPEG "
-        "files are accepted."
-    )
+    default_detail = _("Chỉ nhận PDF, DOCX, XLSX, ODT, PNG, JPEG.")
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:

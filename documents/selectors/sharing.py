@@ -43,10 +43,7 @@ def _purpose_error(purpose) -> InvalidInput:
     return InvalidInput(
         {
             "purpose": [
-                _(
-                    "Mục đích chia sẻ không hợp lệ: %(value)s (comment, inform hoặc secret). / "
-                    "Unknown purpose: %(value)s (comment, inform or secret)."
-                )
+                _("Mục đích chia sẻ không hợp lệ: %(value)s (comment, inform hoặc secret).")
                 % {"value": purpose}
             ]
         }
@@ -80,12 +77,7 @@ def authorize_share(
     if authorization is None:
         raise Forbidden(subject=document)
     if giving and document.status not in share.states:
-        raise Conflict(
-            _(
-                "Văn bản ở trạng thái này không chia sẻ với mục đích đó được. / The document "
-                "cannot be shared for that purpose in its current state."
-            )
-        )
+        raise Conflict(_("Văn bản ở trạng thái này không chia sẻ với mục đích đó được."))
     return authorization
 
 
@@ -122,9 +114,7 @@ def authorize_opinion(user, document: Document, grants: Grants | None = None) ->
     if not letting:
         raise Forbidden(subject=document)
     if not any(document.status in s.lets["opinion"] for s in letting):
-        raise Conflict(
-            _("Văn bản đã qua bước lấy ý kiến. / Opinions are no longer asked on this document.")
-        )
+        raise Conflict(_("Văn bản đã qua bước lấy ý kiến."))
 
 
 def may_give_opinion(user, document: Document, held: set[str]) -> bool:

@@ -73,13 +73,9 @@ def _clean_draft(
     if "title" in data:
         title = (data.get("title") or "").strip()
         if not title:
-            errors.setdefault("title", []).append(
-                _("Trích yếu không được để trống. / The title must not be empty.")
-            )
+            errors.setdefault("title", []).append(_("Trích yếu không được để trống."))
         elif len(title) > 500:
-            errors.setdefault("title", []).append(
-                _("Trích yếu tối đa 500 ký tự. / The title is at most 500 characters.")
-            )
+            errors.setdefault("title", []).append(_("Trích yếu tối đa 500 ký tự."))
         cleaned["title"] = title
     choices = {
         "doc_type": DocType,
@@ -92,8 +88,7 @@ def _clean_draft(
             value = data[field] if data[field] is not None else ""
             if value not in enum.values:
                 errors.setdefault(field, []).append(
-                    _("Giá trị không hợp lệ: %(value)s. / Unknown value: %(value)s.")
-                    % {"value": value}
+                    _("Giá trị không hợp lệ: %(value)s.") % {"value": value}
                 )
             cleaned[field] = value
     for field in ("body", "collective_name", "signer_title", "luu"):
@@ -127,45 +122,33 @@ def _clean_recipients(items, *, issuer: Organization, errors) -> list[RecipientI
     seen: set[str] = set()
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            messages.append(
-                _("Nơi nhận %(n)d không hợp lệ. / Recipient %(n)d is invalid.") % {"n": index + 1}
-            )
+            messages.append(_("Nơi nhận %(n)d không hợp lệ.") % {"n": index + 1})
             continue
         purpose = item.get("purpose") or ""
         if purpose not in Purpose.values:
-            messages.append(
-                _("Mục đích không hợp lệ: %(value)s. / Unknown purpose: %(value)s.")
-                % {"value": purpose}
-            )
+            messages.append(_("Mục đích không hợp lệ: %(value)s.") % {"value": purpose})
         org_ref = item.get("organization")
         if org_ref is not None:
             code = org_ref.code if isinstance(org_ref, Organization) else str(org_ref)
             org = orgs.get(code)
             if org is None:
-                messages.append(
-                    _("Không có cơ quan mã %(code)s. / Unknown organisation code %(code)s.")
-                    % {"code": code}
-                )
+                messages.append(_("Không có cơ quan mã %(code)s.") % {"code": code})
                 continue
             if org.pk == issuer.pk:
-                messages.append(
-                    _("Cơ quan ban hành không tự gửi cho mình. / The issuer cannot be a recipient.")
-                )
+                messages.append(_("Cơ quan ban hành không tự gửi cho mình."))
                 continue
             key = f"org:{org.pk}"
             result.append(RecipientInput(org, "", org.email, purpose))
         else:
             name = (item.get("name") or "").strip()
             if not name:
-                messages.append(
-                    _("Nơi nhận cần mã cơ quan hoặc tên. / A recipient needs a code or a name.")
-                )
+                messages.append(_("Nơi nhận cần mã cơ quan hoặc tên."))
                 continue
             key = f"name:{name.casefold()}"
             result.append(RecipientInput(None, name, (item.get("email") or "").strip(), purpose))
         if key in seen:
             messages.append(
-                _("Nơi nhận bị trùng: %(name)s. / Duplicate recipient: %(name)s.")
+                _("Nơi nhận bị trùng: %(name)s.")
                 % {"name": result[-1].organization.code if result[-1].organization else name}
             )
         seen.add(key)
@@ -180,17 +163,12 @@ def _clean_references(items, *, issuer: Organization, errors) -> list[Receipt]:
         try:
             ids.append(item.pk if isinstance(item, Receipt) else int(item))
         except (TypeError, ValueError):
-            errors.setdefault("references", []).append(
-                _("Căn cứ không hợp lệ. / Invalid reference.")
-            )
+            errors.setdefault("references", []).append(_("Căn cứ không hợp lệ."))
             return []
     found = list(Receipt.objects.filter(pk__in=ids, organization=issuer))
     if len(found) != len(set(ids)):
         errors.setdefault("references", []).append(
-            _(
-                "Căn cứ phải là văn bản đến của cơ quan ban hành. / A reference must be an "
-                "incoming document of the issuer."
-            )
+            _("Căn cứ phải là văn bản đến của cơ quan ban hành.")
         )
     return found
 
@@ -203,10 +181,7 @@ def _clean_signer(value, *, issuer: Organization, errors) -> UserType | None:
     signer = signers.filter(**lookup).first()
     if signer is None:
         errors.setdefault("signer", []).append(
-            _(
-                "Người ký phải là người có thẩm quyền ký của cơ quan. / The signer must be a "
-                "signer of the issuer."
-            )
+            _("Người ký phải là người có thẩm quyền ký của cơ quan.")
         )
     return signer
 
@@ -216,14 +191,7 @@ def _resolve_issuer(issuer: Organization | str) -> Organization:
         return issuer
     org = Organization.objects.active().filter(code=str(issuer)).first()
     if org is None:
-        raise InvalidInput(
-            {
-                "issuer": [
-                    _("Không có cơ quan mã %(code)s. / Unknown organisation code %(code)s.")
-                    % {"code": issuer}
-                ]
-            }
-        )
+        raise InvalidInput({"issuer": [_("Không có cơ quan mã %(code)s.") % {"code": issuer}]})
     return org
 
 
@@ -262,10 +230,7 @@ def create_draft(
     issuer = _resolve_issuer(issuer)
     grants = grants_of(actor)
     if not grants.has(issuer.pk, RoleCode.DRAFTER):
-        raise Forbidden(
-            _("Bạn không phải người soạn thảo của %(org)s. / You are not a drafter of %(org)s.")
-            % {"org": issuer.code}
-        )
+        raise Forbidden(_("Bạn không phải người soạn thảo của %(org)s.") % {"org": issuer.code})
     data = {
         "doc_type": doc_type,
         "title": title,
@@ -307,7 +272,7 @@ def create_draft(
 def edit_draft(*, actor, document: Document, **changes) -> Document:
     unknown = set(changes) - set(_FIELDS) - {"recipients", "references", "signer"}
     if unknown:
-        raise InvalidInput({f: [_("Không sửa được trường này. / Not editable.")] for f in unknown})
+        raise InvalidInput({f: [_("Không sửa được trường này.")] for f in unknown})
     with step_transaction():
         document = _lock_document(document)
         authorize(actor, "edit", document)

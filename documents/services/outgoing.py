@@ -63,7 +63,7 @@ def _return_comment(comment: str) -> str:
     return _require_text(
         "comment",
         comment,
-        _("Trả lại phải kèm ý kiến. / A return needs a comment."),
+        _("Trả lại phải kèm ý kiến."),
     )
 
 
@@ -71,7 +71,7 @@ def review(*, actor, document: Document, decision: str, comment: str = "") -> Do
     """Content review (the unit's leader, at ``in_review``) or format check (the clerk, at
     ``format_check``); either may return the draft with a comment."""
     if decision not in (Decision.APPROVE, Decision.RETURN):
-        raise InvalidInput({"decision": [_("Chọn approve hoặc return. / Use approve or return.")]})
+        raise InvalidInput({"decision": [_("Chọn approve hoặc return.")]})
     if decision == Decision.RETURN:
         comment = _return_comment(comment)
 
@@ -98,7 +98,7 @@ def sign(
     *, actor, document: Document, decision: str = Decision.SIGN, comment: str = ""
 ) -> Document:
     if decision not in (Decision.SIGN, Decision.RETURN):
-        raise InvalidInput({"decision": [_("Chọn sign hoặc return. / Use sign or return.")]})
+        raise InvalidInput({"decision": [_("Chọn sign hoặc return.")]})
     if decision == Decision.RETURN:
         comment = _return_comment(comment)
         return _step(
@@ -133,26 +133,10 @@ def hand_over(*, actor, document: Document, signer, comment: str = "") -> Docume
             candidate = User.objects.filter(username=str(candidate or "")).first()
         if candidate is None or not signers_of(locked.issuer).filter(pk=candidate.pk).exists():
             raise InvalidInput(
-                {
-                    "signer": [
-                        _(
-                            "Người ký phải là người có thẩm quyền ký của cơ quan. / The signer "
-                            "must be a signer of the issuer."
-                        )
-                    ]
-                }
+                {"signer": [_("Người ký phải là người có thẩm quyền ký của cơ quan.")]}
             )
         if candidate.pk == locked.signer_id:
-            raise InvalidInput(
-                {
-                    "signer": [
-                        _(
-                            "Văn bản đã do người này ký. / This person is already the "
-                            "document's signer."
-                        )
-                    ]
-                }
-            )
+            raise InvalidInput({"signer": [_("Văn bản đã do người này ký.")]})
         before = locked.signer.username if locked.signer is not None else None
         locked.signer = candidate
         locked.signer_title = position_title(candidate, locked.issuer_id) or locked.signer_title
@@ -195,7 +179,7 @@ def dispatch(*, actor, document: Document) -> Document:
         count = locked.recipients.count()
         if not count:
             raise Conflict(
-                _("Văn bản chưa có nơi nhận. / The document has no recipients."),
+                _("Văn bản chưa có nơi nhận."),
                 code="no_recipients",
             )
         locked.open_receipts = count
@@ -229,9 +213,7 @@ def dispatch(*, actor, document: Document) -> Document:
 
 
 def recall(*, actor, document: Document, reason: str) -> Document:
-    reason = _require_text(
-        "reason", reason, _("Thu hồi phải nêu lý do. / A recall needs a reason.")
-    )
+    reason = _require_text("reason", reason, _("Thu hồi phải nêu lý do."))
     with step_transaction():
         document = _step(
             actor=actor, document=document, action="recall", transition="recall", comment=reason

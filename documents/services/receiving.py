@@ -223,9 +223,7 @@ def acknowledge(*, actor, receipt: Receipt, override_reason: str = "") -> Receip
 
 
 def refuse(*, actor, receipt: Receipt, reason: str) -> Receipt:
-    reason = _require_text(
-        "reason", reason, _("Từ chối phải nêu lý do. / A refusal needs a reason.")
-    )
+    reason = _require_text("reason", reason, _("Từ chối phải nêu lý do."))
     return _receipt_step(
         actor=actor,
         receipt=receipt,
@@ -241,13 +239,13 @@ def assign(*, actor, receipt: Receipt, assignee, deadline: datetime.date | None 
     from orgchart.models import Membership
 
     if assignee is None:
-        raise InvalidInput({"assignee": [_("Chọn người xử lý. / Choose a handler.")]})
+        raise InvalidInput({"assignee": [_("Chọn người xử lý.")]})
     if not isinstance(assignee, User):
         assignee = User.objects.filter(username=str(assignee), is_active=True).first()
         if assignee is None:
-            raise InvalidInput({"assignee": [_("Không có người dùng này. / Unknown user.")]})
+            raise InvalidInput({"assignee": [_("Không có người dùng này.")]})
     if deadline is not None and deadline < timezone.localdate():
-        raise InvalidInput({"deadline": [_("Hạn xử lý đã qua. / The deadline is in the past.")]})
+        raise InvalidInput({"deadline": [_("Hạn xử lý đã qua.")]})
 
     def checked(r: Receipt) -> dict:
         if (
@@ -255,16 +253,7 @@ def assign(*, actor, receipt: Receipt, assignee, deadline: datetime.date | None 
             .filter(user=assignee, organization_id=r.organization_id)
             .exists()
         ):
-            raise InvalidInput(
-                {
-                    "assignee": [
-                        _(
-                            "Người xử lý phải thuộc cơ quan nhận. / The handler must belong "
-                            "to the receiving organisation."
-                        )
-                    ]
-                }
-            )
+            raise InvalidInput({"assignee": [_("Người xử lý phải thuộc cơ quan nhận.")]})
         return {"assignee": assignee, "deadline": deadline}
 
     return _receipt_step(
@@ -285,9 +274,7 @@ def start_handling(*, actor, receipt: Receipt) -> Receipt:
 
 
 def complete(*, actor, receipt: Receipt, report: str) -> Receipt:
-    report = _require_text(
-        "report", report, _("Cần nêu kết quả xử lý. / A completion needs a report.")
-    )
+    report = _require_text("report", report, _("Cần nêu kết quả xử lý."))
     return _receipt_step(
         actor=actor,
         receipt=receipt,
@@ -322,15 +309,14 @@ def register_incoming(
     errors: dict[str, list[str]] = {}
     for field, value in (("sender_name", sender_name), ("title", title)):
         if not (value or "").strip():
-            errors.setdefault(field, []).append(_("Không được để trống. / Required."))
+            errors.setdefault(field, []).append(_("Không được để trống."))
     if doc_type and doc_type not in DocType.values:
-        errors.setdefault("doc_type", []).append(_("Loại văn bản không hợp lệ. / Unknown type."))
+        errors.setdefault("doc_type", []).append(_("Loại văn bản không hợp lệ."))
     if urgency not in Urgency.values:
-        errors.setdefault("urgency", []).append(_("Độ khẩn không hợp lệ. / Unknown urgency."))
+        errors.setdefault("urgency", []).append(_("Độ khẩn không hợp lệ."))
     if purpose not in Purpose.values:
         errors.setdefault("purpose", []).append(
-            _("Mục đích không hợp lệ: %(value)s. / Unknown purpose: %(value)s.")
-            % {"value": purpose}
+            _("Mục đích không hợp lệ: %(value)s.") % {"value": purpose}
         )
     if errors:
         raise InvalidInput(errors)

@@ -47,7 +47,7 @@ def _person(value, *, on_chart: bool) -> UserType:
     """The user named by ``value`` (a user or a username); ``on_chart``: an active member of
     the org chart (to share with), else any account (to take a share back from)."""
     if value in (None, ""):
-        raise InvalidInput({"person": [_("Chọn người được chia sẻ. / Choose a person.")]})
+        raise InvalidInput({"person": [_("Chọn người được chia sẻ.")]})
     people = shareable_people() if on_chart else User.objects.all()
     lookup = {"pk": value.pk} if isinstance(value, User) else {"username": str(value)}
     found = people.filter(**lookup).first()
@@ -56,10 +56,7 @@ def _person(value, *, on_chart: bool) -> UserType:
         raise InvalidInput(
             {
                 "person": [
-                    _(
-                        "Không có người dùng đang hoạt động %(name)s trong sơ đồ tổ chức. / "
-                        "No active person %(name)s in the organisation chart."
-                    )
+                    _("Không có người dùng đang hoạt động %(name)s trong sơ đồ tổ chức.")
                     % {"name": name}
                 ]
             }
@@ -84,26 +81,10 @@ def share(*, actor, document: Document, person, purpose: str) -> bool:
         authorization = authorize_share(actor, document, purpose)
         person = _person(person, on_chart=True)
         if person.pk == actor.pk:
-            raise InvalidInput(
-                {
-                    "person": [
-                        _(
-                            "Không tự chia sẻ văn bản cho chính mình. / You cannot share a "
-                            "document with yourself."
-                        )
-                    ]
-                }
-            )
+            raise InvalidInput({"person": [_("Không tự chia sẻ văn bản cho chính mình.")]})
         if purpose == SharePurpose.SECRET and document.secrecy == Secrecy.NORMAL:
             raise InvalidInput(
-                {
-                    "purpose": [
-                        _(
-                            "Văn bản không mật, không cần cấp quyền xem văn bản mật. / The "
-                            "document is not secret; it needs no secret access."
-                        )
-                    ]
-                }
+                {"purpose": [_("Văn bản không mật, không cần cấp quyền xem văn bản mật.")]}
             )
         if (
             purpose != SharePurpose.SECRET
@@ -111,14 +92,7 @@ def share(*, actor, document: Document, person, purpose: str) -> bool:
             and not is_visible(person, document)
         ):
             raise InvalidInput(
-                {
-                    "person": [
-                        _(
-                            "Văn bản mật: người này cần được cấp quyền xem văn bản mật trước. / "
-                            "A secret document: give this person secret access first."
-                        )
-                    ]
-                }
+                {"person": [_("Văn bản mật: người này cần được cấp quyền xem văn bản mật trước.")]}
             )
         if _rows(document, person, purpose).exists():
             return False
@@ -172,17 +146,10 @@ def give_opinion(*, actor, document: Document, comment: str) -> AuditEvent:
     with step_transaction():
         document = _lock_document(document)
         authorize_opinion(actor, document)
-        comment = _require_text(
-            "comment", comment, _("Hãy nhập ý kiến. / The opinion must not be empty.")
-        )
+        comment = _require_text("comment", comment, _("Hãy nhập ý kiến."))
         if len(comment) > OPINION_MAX_LENGTH:
             raise InvalidInput(
-                {
-                    "comment": [
-                        _("Ý kiến tối đa %(n)d ký tự. / An opinion is at most %(n)d characters.")
-                        % {"n": OPINION_MAX_LENGTH}
-                    ]
-                }
+                {"comment": [_("Ý kiến tối đa %(n)d ký tự.") % {"n": OPINION_MAX_LENGTH}]}
             )
         return audit.record(
             actor=actor,

@@ -6,10 +6,7 @@ from workflow.bookkeeping import reconcile
 
 
 class Command(BaseCommand):
-    help = (
-        "Đưa các quy trình về đúng trạng thái của văn bản / Bring the flows' tasks in line "
-        "with the documents' and receipts' states."
-    )
+    help = "Bring the flows' tasks in line with the documents' and receipts' states."
 
     def add_arguments(self, parser):
         parser.add_argument(
