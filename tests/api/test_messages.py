@@ -13,6 +13,7 @@ from django.utils import translation
 from rest_framework import exceptions
 
 from documents.api.exceptions import exception_handler
+from tests.support import advance, new_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,23 @@ def test_field_messages_of_drf_are_vietnamese_or_english(api):
     assert vi.json()["errors"]["references.0"] == ["Cần một số nguyên hợp lệ."]
     en = client.post("/api/v1/documents/", body, format="json", **EN)
     assert en.json()["errors"]["references.0"] == ["A valid integer is required."]
+
+
+def test_the_services_own_messages_are_vietnamese_or_english(api):
+    """Our messages (documents/errors.py and the services) are Vietnamese msgids with their
+    English in locale/en: one language per answer, never both."""
+    doc = advance(new_draft(), "in_review")
+    client = api.as_("truongban")
+    url = f"/api/v1/documents/{doc.pk}/review/"
+    vi = client.post(url, {"decision": "return"}, format="json")
+    assert _said(vi, 400, "invalid") == "Dữ liệu không hợp lệ."
+    assert vi.json()["errors"] == {"comment": ["Trả lại phải kèm ý kiến."]}
+    en = client.post(url, {"decision": "return"}, format="json", **EN)
+    assert _said(en, 400, "invalid") == "Invalid input."
+    assert en.json()["errors"] == {"comment": ["A return needs a comment."]}
+    absent = "/api/v1/documents/987654321/"
+    assert _said(client.get(absent), 404, "not_found") == "Không tìm thấy."
+    assert _said(client.get(absent, **EN), 404, "not_found") == "Not found."
 
 
 def test_a_throttled_request_says_how_long_to_wait():
