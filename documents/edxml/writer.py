@@ -29,7 +29,12 @@ from . import NS, PREFIX
 
 R = ReceiptStatus
 
-PRIORITY = {Urgency.NORMAL: "0", Urgency.KHAN: "1", Urgency.THUONG_KHAN: "2", Urgency.HOA_TOC: "3"}
+PRIORITY: dict[str, str] = {
+    Urgency.NORMAL: "0",
+    Urgency.KHAN: "1",
+    Urgency.THUONG_KHAN: "2",
+    Urgency.HOA_TOC: "3",
+}
 
 #: QCVN 102 status codes of a receipt's states (a pending copy has not arrived: no message).
 STATUS_CODES = {
@@ -43,6 +48,7 @@ STATUS_CODES = {
 #: The sender asks for the document back (thu hồi); 15/16 are the recipient's answer, which
 #: the recall exchange (not built yet) will carry.
 RECALL_ASKED = "13"
+# In Vietnamese whatever the reader's language: the message goes to another system's clerk.
 DESCRIPTIONS = {
     "01": "Đã đến - Phần mềm QLVB đã nhận nhưng văn thư chưa xử lý",
     "02": "Từ chối tiếp nhận",

@@ -99,7 +99,8 @@ def _metadata(package: Package) -> dict:
     errors = {}
     for name, where in SOURCES.items():
         column = ExchangedDocument._meta.get_field(name)
-        if isinstance(column, models.CharField) and len(values[name]) > (column.max_length or 0):
+        value = str(values[name])
+        if isinstance(column, models.CharField) and len(value) > (column.max_length or 0):
             errors[where] = [_("Dài quá %(limit)s ký tự.") % {"limit": column.max_length}]
     if errors:
         raise PackageInvalid(errors)

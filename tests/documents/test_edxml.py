@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -33,6 +34,14 @@ IMPORTER = "mttq-tinh"
 @pytest.fixture
 def issued(world):
     return advance(world.seed_plan(), "issued")
+
+
+XSD = Path(writer.__file__).with_name("export.xsd")
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return etree.XMLSchema(etree.parse(str(XSD), reader.parser()))
 
 
 def _q(name: str) -> str:
@@ -82,9 +91,10 @@ def attachment(data: bytes, name: str = "van-ban.pdf") -> str:
 # Export
 
 
-def test_the_package_carries_the_seed_plan_and_parses_with_the_import_reader(issued):
+def test_the_package_carries_the_seed_plan_and_parses_with_the_import_reader(issued, schema):
     raw = writer.package(issued)
     root = etree.fromstring(raw, reader.parser())  # the import's own reader
+    schema.assertValid(root)
     assert root.tag == _q("edXML")
     header = root.find(f"{_q('edXMLEnvelope')}/{_q('edXMLHeader')}/{_q('MessageHeader')}")
     assert header is not None
@@ -109,6 +119,9 @@ def test_the_package_carries_the_seed_plan_and_parses_with_the_import_reader(iss
     first = package.attachments[0]
     assert first.content_type == "application/pdf"
     assert first.data == rendering.stored_pdf(issued)
+    # The schema has teeth: without its DocumentId the package is not ours.
+    header.remove(header.find(_q("DocumentId")))
+    assert not schema.validate(root)
     traces = root.find(f"{_q('edXMLEnvelope')}/{_q('edXMLHeader')}/{_q('TraceHeaderList')}")
     assert traces is not None and traces.find(_q("Bussiness")) is not None
 
@@ -216,8 +229,11 @@ def test_an_xml_bomb_is_refused_without_expansion():
     assert refused.value.code == "doctype_refused"
     # Hidden from the byte check by another encoding, it is still refused, unexpanded.
     with pytest.raises(PackageInvalid) as refused:
-        reader.read(BOMB.replace(b'version="1.0"', b'version="1.0" encoding="UTF-16"').decode()
-                    .encode("utf-16"))
+        reader.read(
+            BOMB.replace(b'version="1.0"', b'version="1.0" encoding="UTF-16"')
+            .decode()
+            .encode("utf-16")
+        )
     assert refused.value.code in ("doctype_refused", "malformed")
 
 
@@ -252,6 +268,7 @@ def test_a_package_too_deep_is_refused():
 
 def _status(receipt) -> dict[str, str]:
     root = etree.fromstring(writer.status_message(receipt), reader.parser())
+    etree.XMLSchema(etree.parse(str(XSD), reader.parser())).assertValid(root)
     status = root.find(f"{_q('edXMLHeader')}/{_q('Status')}")
     assert status is not None
     found = {
