@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents import selectors
+from documents import rendering, selectors
 from documents.edxml import reader, writer
 from documents.errors import Conflict, Forbidden
 from documents.models import Document, DocumentStatus, Receipt
@@ -52,7 +52,8 @@ def package_of(user, document: Document, grants) -> HttpResponse:
         raise Forbidden(subject=document)
     if document.status not in EXPORTABLE:
         raise Conflict()
-    name = writer.document_id(document).rsplit(",", 1)[-1].replace("/", "-") or str(document.pk)
+    # Named like its PDF (``01-KH-MTTQ-BTT``): ASCII, so the header needs no encoding.
+    name = rendering.build_sheet(document).filename
     return xml_response(writer.package(document), f"{name}.edxml")
 
 
