@@ -258,11 +258,20 @@ class DocumentVersion(models.Model):
 def attachment_path(instance: Attachment, filename: str) -> str:
     import uuid
 
-    return f"attachments/{instance.document_id}/{uuid.uuid4().hex}"
+    owner = instance.document_id or f"r{instance.receipt_id}"
+    return f"attachments/{owner}/{uuid.uuid4().hex}"
 
 
 class Attachment(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    """A file of a document of ours, or of a document registered from outside (an edXML
+    package's files belong to the receipt that registered it): exactly one of the two."""
+
+    document = models.ForeignKey(
+        Document, null=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    receipt = models.ForeignKey(
+        "Receipt", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     content_type = models.CharField(max_length=100)
@@ -273,6 +282,13 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document__isnull=False, receipt__isnull=True)
+                | Q(document__isnull=True, receipt__isnull=False),
+                name="attachment_has_one_owner",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -575,5 +591,7 @@ class Freshness(models.Model):
         return f"{self.user_id} until {self.fresh_until:%Y-%m-%d %H:%M}"
 
 
-# The stored originals live in their own module; imported here so Django finds the model.
+# The stored originals and the packages' metadata live in their own modules; imported here
+# so Django finds the models.
+from .exchanged import ExchangedDocument  # noqa: E402, F401
 from .originals import SignedPdf  # noqa: E402, F401

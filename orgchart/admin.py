@@ -12,9 +12,18 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "symbol", "parent", "valid_from", "valid_to"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "symbol",
+        "organ_id",
+        "parent",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["kind"]
-    search_fields = ["code", "name", "symbol"]
+    search_fields = ["code", "name", "symbol", "organ_id"]
     autocomplete_fields = ["parent", "successor"]
     inlines = [MembershipInline]
 

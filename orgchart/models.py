@@ -78,6 +78,14 @@ class Organization(models.Model):
         help_text=_("Tên cơ quan chủ quản và cơ quan ban hành, mỗi dòng một dòng."),
     )
     place_name = models.CharField(_("địa danh"), max_length=100, blank=True)
+    # QCVN 102:2016: the identifier other systems address this body by in an edXML package
+    # (From/To OrganId, the first part of a DocumentId). Blank for bodies not on the axis.
+    organ_id = models.CharField(
+        _("mã định danh"),
+        max_length=40,
+        blank=True,
+        help_text=_("Mã định danh điện tử theo QCVN 102:2016, ví dụ 000.00.31.H56."),
+    )
     requires_format_check = models.BooleanField(
         _("văn thư kiểm tra thể thức"),
         default=True,
@@ -108,7 +116,12 @@ class Organization(models.Model):
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="organization_validity_ordered",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organ_id"],
+                condition=~Q(organ_id=""),
+                name="organization_organ_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -141,3 +141,17 @@ class MultiPartParser(parsers.MultiPartParser):
         parsed = super().parse(stream, media_type, parser_context)
         refuse_nul(_fields(parsed.data))
         return parsed
+
+
+class XMLParser(parsers.BaseParser):
+    """An edXML package: the raw bytes, bounded like any body, handed to the reader
+    (``documents.edxml.reader``), which parses them with entities and the network off."""
+
+    media_type = "application/xml"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return read_bounded(stream)
+
+
+class TextXMLParser(XMLParser):
+    media_type = "text/xml"

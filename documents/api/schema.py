@@ -36,7 +36,14 @@ the caller — never 403 for what the caller may not know exists); 405 `method_n
 409 `invalid_state` (wrong state), `concurrent_change` (someone else acted first),
 `no_recipients`; 413 `too_large`; 415 `unsupported_media_type`; 429 `locked_out`.
 
-**Bodies** are JSON (`Content-Type: application/json`), except an upload (multipart).
+**Bodies** are JSON (`Content-Type: application/json`), except an upload (multipart) and an
+edXML package (`application/xml`, `POST /api/v1/edxml/`).
+
+**edXML** (QCVN 102:2016). `GET /api/v1/documents/{id}/edxml/` is the package of an issued
+document (issuer side), `POST /api/v1/edxml/` registers a package as an incoming document of
+the clerk's organisation, `GET /api/v1/receipts/{id}/status/` is the status message of a copy
+(01 delivered … 06 completed, 13 recalled). These answer `application/xml`; their errors are
+JSON like every other. Organisations are addressed by their QCVN 102 identifier (`OrganId`).
 
 **Bad input** is a 400, never a 500, and changes nothing: JSON nested deeper than 50 levels
 (`invalid`), a value of the wrong type, a string longer than the field it is stored in (each

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import sharing, views
 from .exceptions import not_found
+from .views.interchange import EdxmlImportView
 from .views.stepup import OtpView
 
 app_name = "api"
@@ -15,6 +16,7 @@ router.register("receipts", views.ReceiptViewSet, basename="receipt")
 urlpatterns = [
     path("auth/otp/", OtpView.as_view(), name="otp"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("edxml/", EdxmlImportView.as_view(), name="edxml-import"),
     path("inbox/", views.InboxView.as_view({"get": "list"}), name="inbox"),
     path("documents/<int:id>/shares/", sharing.SharesView.as_view(), name="document-shares"),
     path(

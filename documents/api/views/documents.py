@@ -32,9 +32,6 @@ from documents.models import (
 from .. import serializers as s
 from ..exceptions import TooLarge, UnsupportedFileType
 from ..parsers import FormParser, MultiPartParser
-
-# ---------------------------------------------------------------------------------------------
-# Error responses for the schema
 from .common import (
     ACT,
     ATTACHMENT_ID,
@@ -46,6 +43,7 @@ from .common import (
     id_on_detail_routes,
     receipt_rows,
 )
+from .interchange import PACKAGE_SCHEMA, NegotiatesXML, package_of
 
 
 def _document_rows(qs: QuerySet[Document]) -> QuerySet[Document]:
@@ -93,8 +91,9 @@ def _action_schema(request, summary: str, codes=ACT):
     ),
 )
 @id_on_detail_routes
-class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
+class DocumentViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
     serializer_class = s.DocumentSerializer
+    XML_ACTIONS = ("edxml",)
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -276,6 +275,11 @@ class DocumentViewSet(ActorMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         return rendering.pdf_response(self.document())
+
+    @PACKAGE_SCHEMA
+    @action(detail=True, methods=["get"])
+    def edxml(self, request, pk=None):
+        return package_of(request.user, self.document(), self.grants())
 
     @extend_schema(
         methods=["get"],

@@ -23,6 +23,7 @@ from .. import serializers as s
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
 from .common import ACT, LIST, READ, ActorMixin, errors, id_on_detail_routes, receipt_rows
+from .interchange import STATUS_SCHEMA, NegotiatesXML, status_of
 
 
 def _receipt_action_schema(request, summary: str):
@@ -40,8 +41,9 @@ def _receipt_action_schema(request, summary: str):
     retrieve=extend_schema(responses={200: s.ReceiptSerializer, **errors(*READ)}),
 )
 @id_on_detail_routes
-class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
+class ReceiptViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
     serializer_class = s.ReceiptSerializer
+    XML_ACTIONS = ("status_message",)
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -76,6 +78,11 @@ class ReceiptViewSet(ActorMixin, viewsets.GenericViewSet):
 
     def retrieve(self, request, pk=None):
         return self.out(s.ReceiptSerializer, self.receipt())
+
+    @STATUS_SCHEMA
+    @action(detail=True, methods=["get"], url_path="status", url_name="status")
+    def status_message(self, request, pk=None):
+        return status_of(self.receipt())
 
     @_receipt_action_schema(
         s.AcknowledgeSerializer,
