@@ -23,11 +23,19 @@ setup: $(STAMP)
 
 # The embedded demo: development mode (DEBUG=1: SQLite, eager Celery, console e-mail, the
 # public development key). Without DEBUG the settings are production's and refuse all that.
+# `make run PORT=8011 HOST=0.0.0.0` serves on another port, or to the network (a phone on
+# the same Wi-Fi, say): on every interface any Host is then answered (it is the demo, on its
+# public key), on one address that address; ALLOWED_HOSTS in the environment wins.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+comma := ,
+RUN_HOSTS = $(if $(filter 0.0.0.0 ::,$(HOST)),*,127.0.0.1$(comma)localhost$(comma)$(HOST))
 run: export DEBUG = 1
+run: export ALLOWED_HOSTS ?= $(RUN_HOSTS)
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup render-deps
 	$(BIN)/python -m pytest -m "not postgres and not services and not e2e and not client" -p no:cacheprovider

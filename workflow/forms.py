@@ -76,9 +76,20 @@ class ConfirmForm(forms.Form):
     )
 
 
+def decision_field(choices) -> forms.ChoiceField:
+    """The decision of a task screen: nothing chosen beforehand, so that no single click
+    approves, signs or registers a document unread."""
+    return forms.ChoiceField(
+        label=_("Quyết định"),
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Chọn một quyết định.")},
+    )
+
+
 class DecisionForm(forms.Form):
-    """A check that either passes the draft on or returns it; a return needs a comment,
-    which the service enforces."""
+    """A check that either passes the draft on or returns it. A return needs a comment: asked
+    for here, on the field, before the service (which enforces it too) is called."""
 
     comment = forms.CharField(
         label=_("Ý kiến"),
@@ -87,27 +98,27 @@ class DecisionForm(forms.Form):
         help_text=_("Bắt buộc khi trả lại."),
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Trả lại phải kèm ý kiến: nêu điều cần sửa."))
+        return data
+
 
 class ReviewForm(DecisionForm):
-    decision = forms.ChoiceField(
-        label=_("Quyết định"),
-        choices=[("approve", _("Đồng ý, chuyển bước tiếp")), ("return", _("Trả lại để sửa"))],
-        widget=forms.RadioSelect,
-        initial="approve",
+    decision = decision_field(
+        [("approve", _("Đồng ý, chuyển bước tiếp")), ("return", _("Trả lại để sửa"))]
     )
     field_order = ["decision", "comment"]
 
 
 class SignForm(DecisionForm):
-    decision = forms.ChoiceField(
-        label=_("Quyết định"),
-        choices=[
+    decision = decision_field(
+        [
             ("sign", _("Ký ban hành")),
             ("return", _("Trả lại để sửa")),
             ("hand_over", _("Chuyển cho người ký khác")),
-        ],
-        widget=forms.RadioSelect,
-        initial="sign",
+        ]
     )
     signer = PersonChoiceField(
         label=_("Người ký thay"),
@@ -133,14 +144,11 @@ class SignForm(DecisionForm):
 
 
 class ReceiveForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Quyết định"),
-        choices=[
+    decision = decision_field(
+        [
             ("acknowledge", _("Tiếp nhận, vào sổ văn bản đến")),
             ("refuse", _("Từ chối tiếp nhận")),
-        ],
-        widget=forms.RadioSelect,
-        initial="acknowledge",
+        ]
     )
     reason = forms.CharField(
         label=_("Lý do từ chối"),
@@ -151,6 +159,8 @@ class ReceiveForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Từ chối phải nêu lý do."))
         if (
             "override_reason" in self.fields
             and data.get("decision") == "acknowledge"

@@ -216,6 +216,7 @@ class OutgoingApp(SignedInMixin, Application):
     unshare_path = path("<int:pk>/thoi-chia-se/", sharing.UnshareView.as_view(), name="unshare")
     opinion_path = path("<int:pk>/cho-y-kien/", sharing.OpinionView.as_view(), name="opinion")
     recall_path = path("<int:pk>/thu-hoi/", account.RecallView.as_view(), name="recall")
+    withdraw_path = path("<int:pk>/huy-du-thao/", account.WithdrawView.as_view(), name="withdraw")
 
 
 class IncomingApp(SignedInMixin, Application):

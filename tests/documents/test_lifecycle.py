@@ -505,3 +505,26 @@ def test_the_published_moves_are_declared_moves():
     assert set(DOCUMENT.published) <= document_moves
     assert set(DOCUMENT.published) == {"sign", "register", "dispatch", "recall"}
     assert RECEIPT.published == {}
+
+
+@pytest.mark.parametrize(
+    "verb, data, from_status, label",
+    [
+        ("review", {"decision": "approve"}, "in_review", "Duyệt"),
+        ("review", {"decision": "approve"}, "format_check", "Kiểm tra thể thức"),
+        ("review", {"decision": "return"}, "in_review", "Trả lại"),
+        ("review", {"decision": "return"}, "format_check", "Trả lại"),
+        ("sign", {"decision": "return"}, "awaiting_signature", "Trả lại"),
+        ("sign", {"decision": "sign"}, "awaiting_signature", "Ký"),
+        ("submit", {}, "draft", "Trình duyệt"),
+    ],
+)
+def test_a_return_reads_as_a_return_and_an_approval_as_its_check(verb, data, from_status, label):
+    assert history_label(verb, data=data, from_status=from_status) == label
+
+
+def test_a_receipt_event_is_never_read_as_a_return():
+    # Only the issuer's decisions return a draft; a receipt's event keeps its own label.
+    assert history_label("refuse", receipt=True, data={"decision": "return"}) == str(
+        RECEIPT.labels["refuse"]
+    )

@@ -91,12 +91,18 @@ def test_the_plan_from_draft_to_report(as_user):
     # (b) The head of unit and the clerk approve from their inboxes.
     truongban = as_user("truongban")
     page = open_task_from_inbox(truongban, "Duyệt nội dung")
+    # He decides with the body in view; nothing is chosen for him.
+    expect(page.get_by_test_id("document-card")).to_contain_text("Thực hiện Kế hoạch số 616")
+    expect(page.get_by_label("Đồng ý, chuyển bước tiếp")).not_to_be_checked()
+    expect(page.get_by_label("Trả lại để sửa")).not_to_be_checked()
     truongban.shot("duyet-noi-dung")
+    page.get_by_label("Đồng ý, chuyển bước tiếp").check()
     submit_task(page, "Đã duyệt, văn bản chuyển bước tiếp theo.")
     expect(page.get_by_test_id("document-status")).to_have_text("Chờ kiểm tra thể thức")
 
     vanthu = as_user("vanthu")
     page = open_task_from_inbox(vanthu, "Kiểm tra thể thức")
+    page.get_by_label("Đồng ý, chuyển bước tiếp").check()
     submit_task(page, "Đã duyệt, văn bản chuyển bước tiếp theo.")
     expect(page.get_by_test_id("document-status")).to_have_text("Chờ ký")
 
@@ -114,6 +120,7 @@ def test_the_plan_from_draft_to_report(as_user):
     huy.shot("van-ban")
     page.get_by_role("link", name="Xử lý").click()
     expect(page.get_by_test_id("task-title")).to_have_text("Ký văn bản")
+    expect(page.get_by_label("Ký ban hành")).not_to_be_checked()
     page.get_by_label("Ký ban hành").check()
     # Signing asks for a one-time code first: he types what his authenticator shows.
     expect(page.get_by_test_id("otp-notice")).to_be_visible()
@@ -157,6 +164,7 @@ def test_the_plan_from_draft_to_report(as_user):
     expect(row).to_contain_text("Đã đến")
     vt.shot("van-ban-den")
     page = open_task_from_inbox(vt, "Tiếp nhận văn bản đến")
+    page.get_by_label("Tiếp nhận, vào sổ văn bản đến").check()
     submit_task(page, "Đã tiếp nhận, số đến")
     # The ward's clerk opens the attachment: the copy the city's organisation signed.
     link = page.get_by_test_id("attachment-link")

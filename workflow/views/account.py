@@ -1,5 +1,6 @@
 """Tài khoản: enrolling an authenticator for the step-up of signers and clerks, and the
-document page's recall (Thu hồi), the one step-up action that is not a task."""
+document page's two steps that are not tasks: the signer's recall (Thu hồi, a step-up
+action) and the drafter's withdrawal of a draft (Hủy dự thảo)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,23 @@ class RecallView(LoginRequiredMixin, View):
             messages.error(request, str(error.detail))
         else:
             messages.success(request, _("Đã thu hồi văn bản; các nơi nhận được thông báo."))
+        return redirect(reverse("outgoing:detail", args=[document.pk]))
+
+
+class WithdrawView(LoginRequiredMixin, View):
+    """The drafter withdraws a draft, new or returned, with an optional reason. The service
+    authorises: not visible → 404, anyone else or another state → 403 (workflow.middleware,
+    which puts the refusal on record); the page offers the button only to whom
+    ``selectors.allowed_actions`` allows it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        document = selectors.get_visible_document(request.user, pk)
+        services.withdraw(
+            actor=request.user, document=document, reason=request.POST.get("reason", "").strip()
+        )
+        messages.success(request, _("Đã hủy dự thảo."))
         return redirect(reverse("outgoing:detail", args=[document.pk]))
 
 

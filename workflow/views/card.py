@@ -70,17 +70,7 @@ def document_context(request, document: Document | None, full: bool = True) -> d
             "check": check,
             "label": SignatureStatus(check.status).label,
         }
-    events = selectors.trail(request.user, document, grants).select_related(
-        "actor", "receipt__organization"
-    )
-    history = [
-        {
-            "event": e,
-            "label": history_label(e.action, receipt=e.receipt_id is not None),
-            "at": timezone.localtime(e.at),
-        }
-        for e in events
-    ]
+    history = history_rows(request, document)
     context["events"] = history
     # Bounded: the latest refusals, for the issuer's auditors only.
     context["refusals"] = list(
@@ -97,6 +87,40 @@ def document_context(request, document: Document | None, full: bool = True) -> d
             .select_related("organization", "assignee")
         )
     return context
+
+
+def history_rows(request, document: Document) -> list[dict]:
+    """The document's trail as this person may read it (``selectors.trail``: need to know),
+    each event with the words its history line shows."""
+    events = selectors.trail(request.user, document, request_grants(request)).select_related(
+        "actor", "receipt__organization"
+    )
+    return [
+        {
+            "event": e,
+            "label": history_label(
+                e.action,
+                receipt=e.receipt_id is not None,
+                data=e.data,
+                from_status=e.from_status,
+            ),
+            "at": timezone.localtime(e.at),
+            "returned": e.receipt_id is None and (e.data or {}).get("decision") == "return",
+        }
+        for e in events
+    ]
+
+
+def decision_context(request, document: Document) -> dict:
+    """What a person deciding on a draft reads beside the form: the attachments, the earlier
+    comments of the trail and, once it was returned, the latest return and its reason."""
+    comments = [row for row in history_rows(request, document) if row["event"].shown_comment]
+    returns = [row for row in comments if row["returned"]]
+    return {
+        "attachments": attachment_rows(document),
+        "comments": comments,
+        "last_return": returns[-1] if returns else None,
+    }
 
 
 def attachment_rows(document: Document) -> list[dict]:

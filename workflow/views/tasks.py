@@ -29,7 +29,7 @@ from documents.signing import SigningUnavailable
 
 from .. import forms
 from ..middleware import CONCURRENT_MESSAGE, request_grants
-from .card import document_context, document_url
+from .card import decision_context, document_context, document_url
 
 
 def _submit(actor, document, data) -> str:
@@ -124,6 +124,11 @@ STEPS: dict[str, Step] = {
     "assign": Step(forms.AssignForm, gettext_lazy("Phân công"), _assign),
     "complete": Step(forms.ReportForm, gettext_lazy("Hoàn thành"), _complete),
 }
+
+
+#: The steps that decide on a draft: their screens show the body, the attachments and the
+#: earlier comments beside the form, so nobody approves, signs or revises blind.
+DECISION_STEPS = frozenset({"review", "format_check", "sign", "revise"})
 
 
 def perform(step: str, actor, artifact, data: dict) -> str:
@@ -248,6 +253,9 @@ class TaskView(generic.FormView):
             code_needed=self.code_needed,
             has_device=stepup.has_device(self.request.user) if self.code_needed else True,
             receipt=receipt,
+            decides=self.step in DECISION_STEPS and document is not None,
             **document_context(self.request, document, full=False),
         )
+        if context["decides"]:
+            context.update(decision_context(self.request, document))
         return context
