@@ -1,5 +1,5 @@
 """Errors of the service layer. Each maps to one HTTP status in the API and to one message
-in the UI; the message is bilingual so a clerk and an integrator both understand it."""
+in the UI, in the language of the request."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ class ServiceError(Exception):
     default_code = "error"
     default_detail = _("Yêu cầu không hợp lệ.")
 
-    def __init__(self, detail=None, *, code: str | None = None, subject=None):
+    def __init__(
+        self, detail=None, *, code: str | None = None, subject=None, field: str | None = None
+    ):
         self.detail = detail if detail is not None else self.default_detail
         self.code = code or self.default_code
         #: The existing object a NotFound or Forbidden refused (a document or a receipt),
         #: for the record of refusals (documents.refusals); None when nothing was named.
         self.subject = subject
+        #: What the person can change on the screen to be let through: the input's name, ""
+        #: for the screen as a whole; None when the refusal is about the object's state.
+        self.field = field
         super().__init__(str(self.detail))
 
 

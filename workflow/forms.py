@@ -98,12 +98,6 @@ class DecisionForm(forms.Form):
         help_text=_("Bắt buộc khi trả lại."),
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
-            self.add_error("comment", _("Trả lại phải kèm ý kiến: nêu điều cần sửa."))
-        return data
-
 
 class ReviewForm(DecisionForm):
     decision = decision_field(
@@ -156,21 +150,6 @@ class ReceiveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Bắt buộc khi từ chối."),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Từ chối phải nêu lý do."))
-        if (
-            "override_reason" in self.fields
-            and data.get("decision") == "acknowledge"
-            and not (data.get("override_reason") or "").strip()
-        ):
-            self.add_error(
-                "override_reason",
-                _("Chữ ký số không hợp lệ: nêu lý do vẫn tiếp nhận, hoặc từ chối văn bản."),
-            )
-        return data
 
 
 def override_reason_field() -> forms.CharField:

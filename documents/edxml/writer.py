@@ -22,12 +22,10 @@ from orgchart.models import Organization
 
 from .. import originals, rendering
 from ..choices import DocType, Urgency
-from ..lifecycle import DocumentStatus, ReceiptStatus
+from ..lifecycle import DocumentStatus
 from ..models import AuditEvent, Document, Receipt
 from ..numbering import REGISTER_ZONE
 from . import NS, PREFIX
-
-R = ReceiptStatus
 
 PRIORITY: dict[str, str] = {
     Urgency.NORMAL: "0",
@@ -36,15 +34,6 @@ PRIORITY: dict[str, str] = {
     Urgency.HOA_TOC: "3",
 }
 
-#: QCVN 102 status codes of a receipt's states (a pending copy has not arrived: no message).
-STATUS_CODES = {
-    R.DELIVERED: "01",
-    R.REFUSED: "02",
-    R.ACKNOWLEDGED: "03",
-    R.ASSIGNED: "04",
-    R.IN_PROGRESS: "05",
-    R.COMPLETED: "06",
-}
 #: The sender asks for the document back (thu hồi); 15/16 are the recipient's answer, which
 #: the recall exchange (not built yet) will carry.
 RECALL_ASKED = "13"
@@ -229,7 +218,7 @@ def status_code(receipt: Receipt) -> str | None:
     """The QCVN 102 code of the receipt as it stands; ``None`` while it has not arrived."""
     if receipt.document is not None and receipt.document.status == DocumentStatus.RECALLED:
         return RECALL_ASKED
-    return STATUS_CODES.get(receipt.status)
+    return receipt.code
 
 
 def _responding_for(receipt: Receipt) -> dict[str, str]:

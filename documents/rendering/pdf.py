@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from ..downloads import FILE_POLICY
 from ..models import Document
 from .context import Block, Sheet, build_sheet
 
@@ -195,8 +196,6 @@ def pdf_response(document: Document, *, download: bool = False) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     # The document page shows it in the browser's own viewer, framed by the site only.
-    from ..downloads import FILE_POLICY
-
     response["Content-Security-Policy"] = FILE_POLICY
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response

@@ -194,11 +194,9 @@ def acknowledge(*, actor, receipt: Receipt, override_reason: str = "") -> Receip
     def numbered(r: Receipt) -> dict:
         if r.signature_status == SignatureStatus.INVALID and not override_reason:
             raise Conflict(
-                _(
-                    "Chữ ký số của văn bản không hợp lệ. Chỉ tiếp nhận khi nêu lý do "
-                    "(override_reason)."
-                ),
+                _("Chữ ký số không hợp lệ: nêu lý do vẫn tiếp nhận, hoặc từ chối văn bản."),
                 code="signature_invalid",
+                field="override_reason",
             )
         now = timezone.now()
         secret = bool(r.document is not None and r.document.is_secret)

@@ -46,7 +46,8 @@ class SigningUnavailable(ServiceError):
     store for them yet). A service lets it through: the API answers ``{"detail", "code"}``."""
 
     def __init__(self, detail, *, code: str, status_code: int = 409):
-        super().__init__(detail, code=code)
+        # Said on the signing screen itself: the person cannot sign here, whatever they type.
+        super().__init__(detail, code=code, field="")
         self.status_code = status_code
 
 

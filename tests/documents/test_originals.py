@@ -20,7 +20,7 @@ from documents import rendering, services
 from documents.errors import Conflict
 from documents.models import AuditEvent, Document, Receipt
 from documents.originals import OriginalKind, SignedPdf
-from documents.signing import SigningUnavailable, verify_pdf
+from documents.signing import Box, SigningUnavailable, verify_pdf
 from documents.signing.original import SLOTS_LAYER, _layer, seal_original
 from documents.signing.registration import POLICY
 from documents.signing.verify import _context, _roots
@@ -150,16 +150,10 @@ def test_a_seal_over_a_file_whose_signature_was_broken_is_invalid(world):
     resealed = seal_original(
         document=issued,
         signed_pdf=data,
-        signer_box=_box(signed),
+        signer_box=Box(*signed.signature_box),
         page=signed.signature_page,
     )
     assert verify_pdf(resealed).status == "invalid"
-
-
-def _box(row: SignedPdf):
-    from documents.signing import Box
-
-    return Box(*row.signature_box)
 
 
 def test_a_stored_original_is_never_changed_or_removed(world):
@@ -244,7 +238,7 @@ def _tampered_then_dispatched(world) -> Document:
     changed = tampered(row.read())
     with open(row.file.path, "wb") as handle:  # the storage changed behind the system's back
         handle.write(changed)
-    return delivered(services.dispatch(actor=user("vanthu"), document=issued))
+    return delivered(advance(issued, "dispatched"))
 
 
 def test_a_changed_byte_makes_the_receipt_invalid_and_acknowledging_it_needs_a_reason(world):
@@ -319,7 +313,7 @@ def test_a_recipient_downloads_the_attachment_as_the_organisation_sealed_it(worl
         content_type="application/pdf",
     )
     issued = advance(document, "issued")
-    delivered(services.dispatch(actor=user("vanthu"), document=issued))
+    delivered(advance(issued, "dispatched"))
     attachment = issued.attachments.get()
     sign_in(client, "vt.bacson")
     response = client.get(f"/api/v1/documents/{issued.pk}/attachments/{attachment.pk}/")

@@ -353,3 +353,18 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.2, what: str = 
             logs = "\n".join(w.output()[-3000:] for w in workers)
             pytest.fail(f"timed out after {timeout}s waiting for {what}\n{logs}")
         time.sleep(interval)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps as a request takes them
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a step and its after-commit work (signals, eager delivery), as a request would."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run

@@ -51,17 +51,6 @@ pytestmark = pytest.mark.django_db
 S, R = DocumentStatus, ReceiptStatus
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a step and its after-commit work (eager delivery), as a request would."""
-
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
 def human_tasks(artifact) -> list[tuple]:
     """Every human task of the artifact's process: (id, node, status, owner)."""
     process = process_for(artifact)

@@ -15,6 +15,7 @@ from viewflow.workflow import STATUS
 from documents import services
 from documents.models import DocumentStatus
 from tests.support import advance, attach, new_draft, receipt_for, sign_in, user
+from tests.workflow.screens import task_url, text_of
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 
@@ -22,26 +23,6 @@ S = DocumentStatus
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BODY = "Tuyên truyền sâu rộng trong toàn thành phố về Ngày hội Đại đoàn kết."
 RETURN = "Bổ sung mục kinh phí và thời gian thực hiện."
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
-def task_url(artifact) -> str:
-    task = open_task(artifact)
-    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
-
-
-def text_of(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def radios(html: str, name: str) -> list[str]:

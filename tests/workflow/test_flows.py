@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.utils import timezone
 from viewflow.workflow import STATUS
 
@@ -19,17 +18,6 @@ from workflow.flows import OutgoingFlow
 from workflow.views import inbox as hop_viec
 
 S, R = DocumentStatus, ReceiptStatus
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a step and its after-commit work (signals, eager delivery), as a request would."""
-
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
 
 
 def inbox(username: str) -> list[dict]:

@@ -3,27 +3,17 @@ is signed; a receipt whose signatures did not verify is registered only with a r
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from documents.models import AuditEvent
 from documents.originals import OriginalKind, SignedPdf
 from tests.documents.test_originals import delivered, tampered
-from tests.support import advance, new_draft, receipt_for, sign_in, user
+from tests.support import advance, new_draft, receipt_for, sign_in
+from tests.workflow.screens import task_url, text_of
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
-
-
-def task_url(artifact) -> str:
-    task = open_task(artifact)
-    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
 
 
 def test_a_signer_without_a_key_is_told_so_on_the_screen_and_nothing_is_signed(
@@ -43,15 +33,13 @@ def test_a_signer_without_a_key_is_told_so_on_the_screen_and_nothing_is_signed(
 
 
 def _invalid_receipt(world):
-    from documents import services
 
     issued = advance(world.seed_plan(), "issued")
     row = SignedPdf.objects.get(document=issued, kind=OriginalKind.ISSUED)
     changed = tampered(row.read())
     with open(row.file.path, "wb") as handle:
         handle.write(changed)
-    with_receipts = services.dispatch(actor=user("vanthu"), document=issued)
-    return receipt_for(delivered(with_receipts), "bacson")
+    return receipt_for(delivered(advance(issued, "dispatched")), "bacson")
 
 
 def test_an_invalid_signature_is_acknowledged_on_the_screen_only_with_a_reason(
@@ -82,11 +70,8 @@ def test_an_invalid_signature_is_acknowledged_on_the_screen_only_with_a_reason(
 
 
 def test_a_valid_receipt_asks_for_no_reason(world, client):
-    from documents import services
 
-    dispatched = services.dispatch(
-        actor=user("vanthu"), document=advance(world.seed_plan(), "issued")
-    )
+    dispatched = advance(world.seed_plan(), "dispatched")
     receipt = receipt_for(delivered(dispatched), "bacson")
     assert receipt.signature_status == "valid"
     sign_in(client, "vt.bacson")

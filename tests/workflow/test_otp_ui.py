@@ -21,6 +21,7 @@ from documents.signing.pki import init_demo_pki
 from orgchart.models import RoleCode
 from tests.factories import MembershipFactory, PositionFactory, UserFactory
 from tests.support import advance, current_code, new_draft, sign_in, user
+from tests.workflow.screens import task_url, text_of
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 
@@ -32,24 +33,6 @@ TASKS = {
     "register": (S.SIGNED, "vanthu", {"comment": ""}, S.ISSUED),
     "dispatch": (S.ISSUED, "vanthu", {"comment": ""}, S.DISPATCHED),
 }
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
-
-
-def task_url(document) -> str:
-    task = open_task(document)
-    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
 
 
 def wrong(code: str) -> str:

@@ -17,6 +17,7 @@ from guardian.models import UserObjectPermission
 from documents import services
 from documents.models import AuditEvent, Document, DocumentStatus
 from tests.support import advance, new_draft, user
+from tests.workflow.screens import text_of
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 
@@ -29,12 +30,6 @@ pytestmark = pytest.mark.django_db
 def login(client, username):
     client.force_login(user(username))
     return client
-
-
-def text_of(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_the_block_shows_to_who_may_share_and_a_share_works(world, client):

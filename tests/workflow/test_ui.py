@@ -15,6 +15,7 @@ from viewflow.workflow.models import Process, Task
 from documents import services
 from documents.models import Document, DocumentStatus, Purpose, Receipt, ReceiptStatus
 from tests.support import advance, new_draft, receipt_for, sign_in, user
+from tests.workflow.screens import text_of
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 from workflow.flows import IncomingFlow, OutgoingFlow
@@ -23,24 +24,9 @@ from workflow.middleware import role_permission
 S, R = DocumentStatus, ReceiptStatus
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
 def login(client, username):
     """Signed in; a signer or clerk has also given a code (``tests.support.sign_in``)."""
     return sign_in(client, username)
-
-
-def text_of(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 PAGES = ["/workflow/inbox/", "/workflow/queue/", "/workflow/archive/", "/outgoing/", "/incoming/"]

@@ -215,25 +215,25 @@ class TaskView(generic.FormView):
         savepoint = transaction.savepoint()
         try:
             message = perform(self.step, self.request.user, self.artifact, form.cleaned_data)
-        except SigningUnavailable as error:
-            # No key, or not a signer: said on the form, nothing signed, the task stays.
+        except (Conflict, Forbidden, NotFound, InvalidInput, SigningUnavailable) as error:
             transaction.savepoint_rollback(savepoint)
-            self.activation.task.refresh_from_db()
-            form.add_error(None, str(error.detail))
-            return self.form_invalid(form)
-        except (Conflict, Forbidden, NotFound):
+            if isinstance(error, InvalidInput) or error.field is not None:
+                # Refused for what the person typed or can change here: said on the form,
+                # nothing written, the task stays.
+                self.activation.task.refresh_from_db()
+                errors = (
+                    error.errors
+                    if isinstance(error, InvalidInput)
+                    else {error.field: [str(error.detail)]}
+                )
+                for field, field_messages in errors.items():
+                    for text in field_messages:
+                        form.add_error(field if field in form.fields else None, text)
+                return self.form_invalid(form)
             # The document moved on while this form was open (another screen, the API): the
             # step is no longer this person's to take here.
-            transaction.savepoint_rollback(savepoint)
             messages.error(self.request, CONCURRENT_MESSAGE)
             return redirect(self.get_success_url())
-        except InvalidInput as error:
-            transaction.savepoint_rollback(savepoint)
-            self.activation.task.refresh_from_db()
-            for field, field_messages in error.errors.items():
-                for text in field_messages:
-                    form.add_error(field if field in form.fields else None, text)
-            return self.form_invalid(form)
         messages.success(self.request, message)
         return redirect(self.get_success_url())
 
