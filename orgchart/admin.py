@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Delegation, Membership, Organization, Position
+from .models import CalendarDay, Delegation, Membership, Organization, Position
 
 
 class MembershipInline(admin.TabularInline):
@@ -49,3 +49,12 @@ class DelegationAdmin(admin.ModelAdmin):
     list_display = ["principal", "deputy", "organization", "valid_from", "valid_to"]
     autocomplete_fields = ["principal", "deputy", "organization"]
     filter_horizontal = ["roles"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "working", "organization"]
+    list_filter = ["working", "organization"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["organization"]

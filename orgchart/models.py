@@ -224,3 +224,44 @@ class Delegation(models.Model):
     def clean(self) -> None:
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+
+
+class CalendarDay(models.Model):
+    """A day that the national calendar (the ``holidays`` package's Vietnam, Tết included)
+    gets wrong for us: a day off it does not know (a Tết break extended by the Prime
+    Minister's decision, an organisation's own day off) or a day worked in exchange (làm bù).
+    Without an organisation it holds for every organisation."""
+
+    date = models.DateField(_("ngày"))
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("cơ quan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu áp dụng cho mọi cơ quan."),
+    )
+    working = models.BooleanField(
+        _("ngày làm việc"),
+        default=False,
+        help_text=_("Đánh dấu nếu đây là ngày làm bù; để trống nếu là ngày nghỉ."),
+    )
+    name = models.CharField(_("lý do"), max_length=120)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("ngày nghỉ, ngày làm bù")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "organization"], name="calendar_day_once_per_organization"
+            ),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=Q(organization__isnull=True),
+                name="calendar_day_once_for_all",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} — {self.name}"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from orgchart.calendar import Calendar, organizations_with_own_days
 from orgchart.selectors import Grants, grants_of
 
 from ..models import Receipt, ReceiptStatus
@@ -16,30 +17,32 @@ from .visibility import visible_documents
 R = ReceiptStatus
 
 
-def working_day_cutoff(on: datetime.date, working_days: int) -> datetime.date:
-    """The ``working_days``-th working day (Monday to Friday) counting back from ``on``, ``on``
-    included when it is one: a receipt delivered before that day has waited that many working
-    days. Public holidays are not known here and count as working days."""
-    if working_days <= 0:
-        return on + datetime.timedelta(days=1)
-    day, seen = on, 0
-    while True:
-        if day.weekday() < 5:
-            seen += 1
-            if seen == working_days:
-                return day
-        day -= datetime.timedelta(days=1)
+def working_day_cutoff(
+    on: datetime.date, working_days: int, organization_id: int | None = None
+) -> datetime.date:
+    """The ``working_days``-th working day counting back from ``on``, ``on`` included when
+    it is one: a receipt delivered before that day has waited that many working days, Tết,
+    public holidays and the organisation's own days off not counted."""
+    return Calendar(organization_id).back(on, working_days)
 
 
 def late_q(on: datetime.date | None = None) -> Q:
     """Late recipients: delivered and not acknowledged for ``REMINDER_WORKING_DAYS`` working
-    days, or assigned and past the handling deadline."""
+    days of the receiving organisation, or assigned and past the handling deadline."""
     today = on or timezone.localdate()
-    cutoff = working_day_cutoff(today, settings.REMINDER_WORKING_DAYS)
-    start = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
-    return Q(status=R.DELIVERED, delivered_at__lt=start) | Q(
-        status__in=[R.ASSIGNED, R.IN_PROGRESS], deadline__lt=today
-    )
+    n = settings.REMINDER_WORKING_DAYS
+
+    def before(day: datetime.date) -> Q:
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return Q(status=R.DELIVERED, delivered_at__lt=start)
+
+    # Counting back n working days can reach into the year before.
+    own = organizations_with_own_days({today.year, today.year - 1})
+    waited = before(working_day_cutoff(today, n)) & ~Q(organization_id__in=own)
+    for organization_id in own:
+        cutoff = working_day_cutoff(today, n, organization_id)
+        waited |= before(cutoff) & Q(organization_id=organization_id)
+    return waited | Q(status__in=[R.ASSIGNED, R.IN_PROGRESS], deadline__lt=today)
 
 
 def overdue_receipts(
