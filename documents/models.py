@@ -409,6 +409,9 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
     sender_doc_type = models.CharField(
         _("loại văn bản gốc"), max_length=8, choices=DocType.choices, blank=True
     )
+    # What search reads of a document that came from outside (the system's own documents
+    # are searched by theirs).
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -440,6 +443,11 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
         if self.document_id:
             return f"{self.document} → {self.organization or self.recipient}"
         return f"{self.sender_symbol}: {self.sender_title}"
+
+    def save(self, *args, **kwargs):
+        if not self.document_id:
+            self.search_text = fold(f"{self.sender_name} {self.sender_symbol} {self.sender_title}")
+        super().save(*args, **kwargs)
 
     @property
     def code(self) -> str | None:
@@ -575,23 +583,8 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit trail is append-only.")
 
 
-class Freshness(models.Model):
-    """Until when one credential — an API token or a browser session, known only by a hash of
-    its key — may take the step-up actions (``documents.stepup``). A new one-time code moves
-    ``fresh_until``; signing out or a new token starts without one."""
-
-    credential = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    fresh_until = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("xác thực hai bước còn hiệu lực")
-
-    def __str__(self) -> str:
-        return f"{self.user_id} until {self.fresh_until:%Y-%m-%d %H:%M}"
-
-
-# The stored originals and the packages' metadata live in their own modules; imported here
-# so Django finds the models.
+# The stored originals, the packages' metadata and the step-up windows live in their own
+# modules; imported here so Django finds the models.
 from .exchanged import ExchangedDocument  # noqa: E402, F401
+from .freshness import Freshness  # noqa: E402, F401
 from .originals import SignedPdf  # noqa: E402, F401

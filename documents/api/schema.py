@@ -71,6 +71,15 @@ title and symbol ignoring case and Vietnamese accents (`ke hoach` finds `Kế ho
 `review`, `sign`, `register`, `dispatch`, `recall` (on receipts: `acknowledge`, `refuse`,
 `assign`, `start`, `complete`).
 
+**Search.** `GET /api/v1/search/?q=` finds, among what the caller may see, the documents of the
+caller's side (`kind: "document"`, `id` a document id) and the copies that arrived at the
+caller's organisations, from the system or from outside (`kind: "receipt"`, `id` a receipt id;
+a recipient finds its copy, never the issuer's document): `{kind, id, title, symbol, status}`,
+paginated. Every word must match the type, title, symbol (`01/KH`) or an outside document's
+sender, ignoring case, Vietnamese accents and Unicode form; the query is cut at 200 characters
+and 8 words. Those whose symbol starts with the query come first, then the newest. The lists'
+`q` (documents here, receipts on screen) is the same search.
+
 **Inbox.** `GET /api/v1/inbox/` lists the caller's open tasks `{kind, document, receipt, title,
 urgency, due, status}`. `kind` is what the caller can do: `submit` (own draft), `revise` (own
 returned draft), `review` (content review), `format_check` (the clerk's review at

@@ -476,6 +476,14 @@ class AuditEventSerializer(serializers.Serializer):
         return getattr(obj, "shown_comment", obj.comment)
 
 
+class SearchResultSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["document", "receipt"])
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField(source="shown_title", allow_blank=True)
+    symbol = serializers.CharField(source="shown_symbol", allow_blank=True)
+    status = serializers.CharField(help_text="the document's or the receipt's status")
+
+
 class TaskSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=selectors.TASK_KINDS, source="t_kind")
     document = serializers.IntegerField(source="t_document", allow_null=True)

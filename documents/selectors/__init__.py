@@ -5,6 +5,7 @@ from ..lifecycle import TASK_KINDS
 from .inbox import open_tasks
 from .overdue import late_q, overdue_receipts, working_day_cutoff
 from .permissions import Authorization, allowed_actions, authorize, can, decide, lifecycle_of
+from .search import matching_documents, matching_receipts, search
 from .sharing import (
     ShareRow,
     authorize_opinion,
@@ -47,11 +48,14 @@ __all__ = [
     "issuer_side_documents",
     "late_q",
     "lifecycle_of",
+    "matching_documents",
+    "matching_receipts",
     "may_give_opinion",
     "not_visible",
     "open_tasks",
     "overdue_receipts",
     "refusals_about",
+    "search",
     "share_purposes",
     "shareable_people",
     "shares_of",

@@ -50,10 +50,7 @@ class OutgoingListView(LoginRequiredMixin, generic.TemplateView):
             documents = documents.filter(status=status)
         if doc_type in DocType.values:
             documents = documents.filter(doc_type=doc_type)
-        if q.strip():
-            documents = documents.filter(
-                Q(title__icontains=q.strip()) | Q(symbol__icontains=q.strip())
-            )
+        documents = selectors.matching_documents(documents, q)
         documents = documents.select_related("issuer", "drafter").order_by("-created_at", "-pk")
         page = Paginator(documents, self.paginate_by).get_page(params.get("page"))
         context.update(
@@ -75,8 +72,9 @@ class IncomingListView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         grants = request_grants(self.request)
+        q = self.request.GET.get("q", "")
         receipts = (
-            selectors.incoming_receipts(self.request.user, grants)
+            selectors.matching_receipts(selectors.incoming_receipts(self.request.user, grants), q)
             .exclude(status="pending")
             .select_related("document__issuer", "organization", "assignee")
             .order_by("-created_at", "-pk")
@@ -85,7 +83,9 @@ class IncomingListView(LoginRequiredMixin, generic.TemplateView):
         rows = list(page.object_list)
         for receipt in rows:
             receipt.received_on = format_date(receipt.received_at)
-        context.update(page=page, receipts=rows, title=gettext_lazy("Văn bản đến"))
+        context.update(
+            page=page, receipts=rows, current={"q": q}, title=gettext_lazy("Văn bản đến")
+        )
         return context
 
 

@@ -26,7 +26,6 @@ from documents.models import (
     DocumentStatus,
     Receipt,
     Recipient,
-    fold,
 )
 
 from .. import serializers as s
@@ -118,8 +117,7 @@ class DocumentViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
             qs = qs.filter(doc_type=params["doc_type"])
         if params.get("issuer"):
             qs = qs.filter(issuer__code=params["issuer"])
-        for word in fold(params.get("q", "")).split():
-            qs = qs.filter(search_text__contains=word)
+        qs = selectors.matching_documents(qs, params.get("q", ""))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
