@@ -213,6 +213,9 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Printing (documents/rendering): the body text laid out into a PDF is bounded, so the time
 # and memory of one rendering are; past it the sheet says the rest is in the electronic copy.
 RENDER_MAX_BODY_CHARS = env.int("RENDER_MAX_BODY_CHARS", default=300_000)
+# A register printed or exported at once holds at most this many rows; a longer one is asked
+# for by date range (from/to).
+REGISTER_EXPORT_MAX_ROWS = env.int("REGISTER_EXPORT_MAX_ROWS", default=5_000)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header is what makes a missing login a 401, not a 403.

@@ -43,3 +43,17 @@ def attachment_response(attachment: Attachment, *, inline: bool = False) -> File
     response["Content-Security-Policy"] = FILE_POLICY
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+def file_response(data: bytes, *, filename: str, content_type: str, inline: bool = False):
+    """Bytes made on request (a register, a table) as a file of the same kind: never a page."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = FILE_POLICY
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response

@@ -80,6 +80,18 @@ sender, ignoring case, Vietnamese accents and Unicode form; the query is cut at 
 and 8 words. Those whose symbol starts with the query come first, then the newest. The lists'
 `q` (documents here, receipts on screen) is the same search.
 
+**Registers.** `GET /api/v1/registers/?organization=<code>&direction=outgoing|incoming&year=YYYY`
+(year defaults to this one; `secret=true` for the secret book; `from`/`to` dates narrow it to
+what was registered between them) answers the sổ đăng ký's rows in number order, paginated:
+`{number, document, receipt, columns}` where `number` is the số (outgoing) or the số đến
+(incoming) and `columns` holds the ten columns of Decree 30's register forms (outgoing:
+`symbol, date, title, signer, recipients, luu, copies, dispatched, signed_for, note`; incoming:
+`arrived, number, author, symbol, date, title, handler, handed_over, signed_for, note`; dates as
+`YYYY-MM-DD` in Vietnam's time). `format=xlsx` or `format=pdf` returns the whole book (at most
+5,000 rows; a longer one answers 400 asking for a date range) as a workbook or as the printed,
+bindable register. The organisation's clerks, leaders, signers and auditors read its books (the
+secret one: clerks, leaders and signers); anyone else 403; an unknown organisation 404.
+
 **Inbox.** `GET /api/v1/inbox/` lists the caller's open tasks `{kind, document, receipt, title,
 urgency, due, status}`. `kind` is what the caller can do: `submit` (own draft), `revise` (own
 returned draft), `review` (content review), `format_check` (the clerk's review at

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from . import sharing, views
 from .exceptions import not_found
 from .views.interchange import EdxmlImportView
+from .views.registers import RegisterView
 from .views.search import SearchView
 from .views.stepup import OtpView
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("edxml/", EdxmlImportView.as_view(), name="edxml-import"),
     path("inbox/", views.InboxView.as_view({"get": "list"}), name="inbox"),
     path("search/", SearchView.as_view({"get": "list"}), name="search"),
+    path("registers/", RegisterView.as_view({"get": "list"}), name="registers"),
     path("documents/<int:id>/shares/", sharing.SharesView.as_view(), name="document-shares"),
     path(
         "documents/<int:id>/shares/<str:person>/<str:purpose>/",

@@ -1,0 +1,44 @@
+"""Who may read a register book: the organisation's clerks (who keep it), its leaders and
+signers (who direct the handling) and its auditors; the secret books only its clerks and
+leaders. Another person learns no more than that the organisation exists (its list is
+public): 403; an organisation that does not exist: 404."""
+
+from __future__ import annotations
+
+from orgchart.models import Organization, RoleCode
+from orgchart.selectors import Grants, grants_of
+
+from ..errors import Forbidden, NotFound
+from ..models import RegisterBook
+
+READERS = (RoleCode.CLERK, RoleCode.LEADER, RoleCode.SIGNER, RoleCode.AUDITOR)
+SECRET_READERS = (RoleCode.CLERK, RoleCode.LEADER, RoleCode.SIGNER)
+
+
+def register_book(
+    user,
+    *,
+    organization: str,
+    direction: str,
+    year: int,
+    secret: bool = False,
+    grants: Grants | None = None,
+) -> RegisterBook:
+    """The book (unsaved and empty when nothing has been registered in it yet)."""
+    org = Organization.objects.filter(code=organization).first()
+    if org is None:
+        raise NotFound()
+    g = grants if grants is not None else grants_of(user)
+    readers = SECRET_READERS if secret else READERS
+    if not any(g.has(org.pk, role) for role in readers):
+        raise Forbidden()
+    book = RegisterBook.objects.filter(
+        organization=org, direction=direction, year=year, secret=secret
+    ).first()
+    return book or RegisterBook(organization=org, direction=direction, year=year, secret=secret)
+
+
+def readable_books(user, grants: Grants | None = None) -> list[Organization]:
+    """The organisations whose registers the person may read, for the screens' choices."""
+    g = grants if grants is not None else grants_of(user)
+    return list(Organization.objects.filter(pk__in=g.orgs_with(*READERS)).order_by("name"))
