@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +47,7 @@ DISPATCH = "dispatch (transaction)"
 DELIVERY = "deliver (on commit)"
 
 #: What every benchmark document is drafted with, through the services and in the floor.
-DRAFT = {
+DRAFT: dict[str, Any] = {
     "issuer": "mttq-samson",
     "doc_type": "KH",
     "body": "Nội dung kế hoạch.",

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from orgchart import demo as orgchart_demo
-from orgchart.models import Organization
+from orgchart.models import Organization, OrganizationKind
 
 from . import services, stepup
 from .models import Document, Receipt
@@ -90,7 +91,39 @@ def load_seed_plan(data: dict, references: list[Receipt]) -> Document:
         recipients=plan["recipients"],
         references=references,
         luu=plan["luu"],
+        obligations=seed_obligations(plan),
     )
+
+
+def seed_obligations(plan: dict, today: datetime.date | None = None) -> list[dict]:
+    """Section IV of the plan: every ward and commune builds its own plan, then reports back
+    (design.md §15.5: the plan within 14 days, the report by 15 December)."""
+    today = today or timezone.localdate()
+    codes = [r["organization"] for r in plan["recipients"] if r["purpose"] == "execute"]
+    wards = list(
+        Organization.objects.filter(
+            code__in=codes, kind__in=[OrganizationKind.WARD, OrganizationKind.COMMUNE]
+        )
+        .order_by("pk")
+        .values_list("code", flat=True)
+    )
+    december = datetime.date(today.year, 12, 15)
+    if december < today:
+        december = datetime.date(today.year + 1, 12, 15)
+    return [
+        {
+            "kind": "plan",
+            "title": "Kế hoạch tuyên truyền của Ban Thường trực Ủy ban MTTQ phường, xã",
+            "due": today + datetime.timedelta(days=14),
+            "organizations": wards,
+        },
+        {
+            "kind": "report",
+            "title": "Báo cáo kết quả thực hiện công tác thông tin, tuyên truyền năm",
+            "due": december,
+            "organizations": wards,
+        },
+    ]
 
 
 @transaction.atomic

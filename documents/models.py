@@ -587,4 +587,5 @@ class AuditEvent(models.Model):
 # modules; imported here so Django finds the models.
 from .exchanged import ExchangedDocument  # noqa: E402, F401
 from .freshness import Freshness  # noqa: E402, F401
+from .obligations import Obligation, ObligationItem, Reply  # noqa: E402, F401
 from .originals import SignedPdf  # noqa: E402, F401

@@ -80,6 +80,21 @@ sender, ignoring case, Vietnamese accents and Unicode form; the query is cut at 
 and 8 words. Those whose symbol starts with the query come first, then the newest. The lists'
 `q` (documents here, receipts on screen) is the same search.
 
+**Obligations.** A draft may carry `obligations: [{kind: "plan"|"report", title, due,
+organizations: [codes]}]` (create and PATCH while editable; a PATCH replaces the list); each
+organisation must be a recipient with purpose `execute`, else 400 on `obligations`.
+`GET /api/v1/documents/{id}/obligations/` (issuer side; a recipient gets 403) answers
+`[{id, kind, title, due, counts: {total, fulfilled, late, pending, refused}, items:
+[{organization, status, document, fulfilled_at}]}]`; the counts partition the items
+(`fulfilled` on time, `late` fulfilled after the due date, `pending` not yet, overdue or
+not), and `status` is `pending`, `fulfilled`, `fulfilled_late`, `overdue` or `refused`. A
+recipient answers with a document of its own: `POST /api/v1/documents/` with `issuer` its
+code, `replies_to` its receipt's id and `fulfils` the obligation ids, addressed to the
+obligation's issuer (else 400 on `recipients`); the copy answered becomes one of its
+`references`. When that document is delivered to the issuer the item is fulfilled; a later
+reply replaces an earlier one in the roll-up (`document` names the latest). Receipts carry
+`obligations: [{id, kind, title, due, status}]`, what their organisation owes.
+
 **Registers.** `GET /api/v1/registers/?organization=<code>&direction=outgoing|incoming&year=YYYY`
 (year defaults to this one; `secret=true` for the secret book; `from`/`to` dates narrow it to
 what was registered between them) answers the sổ đăng ký's rows in number order, paginated:

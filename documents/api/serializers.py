@@ -25,6 +25,7 @@ from documents.models import (
     SignatureStatus,
     Urgency,
 )
+from documents.obligations import ItemStatus, ObligationKind
 from orgchart.models import Organization, OrganizationKind, RoleCode
 
 User = get_user_model()
@@ -225,6 +226,15 @@ class RecipientInSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Purpose.choices)
 
 
+class ObligationInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ObligationKind.choices)
+    title = serializers.CharField(max_length=255)
+    due = serializers.DateField()
+    organizations = serializers.ListField(
+        child=organization_code(), max_length=500, help_text="codes of recipients that execute"
+    )
+
+
 class DocumentWriteSerializer(serializers.Serializer):
     """Everything a drafter may set. On PATCH every field is optional."""
 
@@ -248,6 +258,22 @@ class DocumentWriteSerializer(serializers.Serializer):
         help_text="ids of incoming receipts of the issuer (the 'căn cứ' it implements)",
     )
     luu = column(Document, "luu", required=False, allow_blank=True, help_text="Lưu line")
+    obligations = ObligationInSerializer(
+        many=True, required=False, help_text="plans or reports the recipients owe (§15.5)"
+    )
+    replies_to = serializers.IntegerField(
+        min_value=1,
+        max_value=2**62,
+        required=False,
+        allow_null=True,
+        help_text="id of the issuer's own receipt this document answers",
+    )
+    fulfils = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62),
+        required=False,
+        max_length=50,
+        help_text="ids of that receipt's obligations this document fulfils",
+    )
 
     def service_arguments(self) -> dict:
         data = dict(self.validated_data)
@@ -257,6 +283,8 @@ class DocumentWriteSerializer(serializers.Serializer):
         # Flat fields win over the object when both are sent.
         for key, value in authority.items():
             data.setdefault(key, value)
+        if "obligations" in data:
+            data["obligations"] = [dict(o) for o in data["obligations"]]
         if "recipients" in data:
             data["recipients"] = [
                 {k: v for k, v in dict(r).items() if k != "organization" or v is not None}
@@ -398,6 +426,38 @@ class DocumentSerializer(ActorContextMixin, serializers.Serializer):
         return [r.pk for r in obj.references.all()]
 
 
+class OwedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="the obligation's id, for `fulfils`")
+    kind = serializers.ChoiceField(choices=ObligationKind.choices)
+    title = serializers.CharField()
+    due = serializers.DateField()
+    status = serializers.ChoiceField(choices=ItemStatus.choices)
+
+
+class ObligationItemSerializer(serializers.Serializer):
+    organization = serializers.CharField(source="item.organization.code")
+    status = serializers.ChoiceField(choices=ItemStatus.choices)
+    document = serializers.IntegerField(source="item.reply_id", allow_null=True)
+    fulfilled_at = serializers.DateTimeField(source="item.fulfilled_at", allow_null=True)
+
+
+class ObligationCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    fulfilled = serializers.IntegerField(help_text="on time")
+    late = serializers.IntegerField(help_text="fulfilled after the due date")
+    pending = serializers.IntegerField(help_text="not yet fulfilled, overdue or not")
+    refused = serializers.IntegerField(help_text="the organisation refused the document")
+
+
+class ObligationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="obligation.pk")
+    kind = serializers.ChoiceField(choices=ObligationKind.choices, source="obligation.kind")
+    title = serializers.CharField(source="obligation.title")
+    due = serializers.DateField(source="obligation.due")
+    counts = ObligationCountsSerializer()
+    items = ObligationItemSerializer(many=True)
+
+
 class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
     id = serializers.IntegerField()
     document = serializers.IntegerField(source="document_id", allow_null=True)
@@ -430,9 +490,14 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
         "secret document for an outside recipient); empty when all is well",
     )
     available_actions = serializers.SerializerMethodField()
+    obligations = serializers.SerializerMethodField()
 
     def get_title(self, obj) -> str:
         return obj.document.title if obj.document_id else obj.sender_title
+
+    @extend_schema_field(OwedSerializer(many=True))
+    def get_obligations(self, obj) -> list:
+        return list(OwedSerializer(selectors.owed(obj), many=True).data)
 
     def get_symbol(self, obj) -> str:
         return obj.document.symbol if obj.document_id else obj.sender_symbol

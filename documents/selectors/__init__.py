@@ -3,6 +3,7 @@ documents.lifecycle), shares, the inbox and the overdue list."""
 
 from ..lifecycle import TASK_KINDS
 from .inbox import open_tasks
+from .obligations import owed, rollup
 from .overdue import late_q, overdue_receipts, working_day_cutoff
 from .permissions import Authorization, allowed_actions, authorize, can, decide, lifecycle_of
 from .search import matching_documents, matching_receipts, search
@@ -54,7 +55,9 @@ __all__ = [
     "not_visible",
     "open_tasks",
     "overdue_receipts",
+    "owed",
     "refusals_about",
+    "rollup",
     "search",
     "share_purposes",
     "shareable_people",

@@ -33,6 +33,13 @@ from .core import (
     _lock_document,
     step_transaction,
 )
+from .obligations import (
+    clean_obligations,
+    clean_reply,
+    executing_recipients,
+    save_obligations,
+    save_reply,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as UserType  # the AUTH_USER_MODEL
@@ -226,6 +233,9 @@ def create_draft(
     recipients: Iterable[dict] = (),
     references: Iterable = (),
     luu: str = "",
+    obligations: Iterable[dict] | None = None,
+    replies_to: int | None = None,
+    fulfils: Iterable[int] = (),
 ) -> Document:
     issuer = _resolve_issuer(issuer)
     grants = grants_of(actor)
@@ -249,6 +259,18 @@ def create_draft(
     cleaned, recipient_rows, reference_rows, signer_user = _clean_draft(
         data, issuer=issuer, errors=errors
     )
+    duties = clean_obligations(
+        list(obligations or []),
+        executing=executing_recipients(recipient_rows or []),
+        errors=errors,
+    )
+    answered, fulfilled = clean_reply(
+        replies_to,
+        list(fulfils),
+        issuer=issuer,
+        addressed=[r.organization for r in recipient_rows or [] if r.organization],
+        errors=errors,
+    )
     if errors:
         raise InvalidInput(errors)
     with step_transaction():
@@ -257,6 +279,8 @@ def create_draft(
         _save_recipients(document, recipient_rows or [])
         if reference_rows:
             document.references.set(reference_rows)
+        save_obligations(document, duties)
+        save_reply(document, answered, fulfilled)
         document.participants.add(actor)
         audit.record(
             actor=actor,
@@ -270,7 +294,7 @@ def create_draft(
 
 
 def edit_draft(*, actor, document: Document, **changes) -> Document:
-    unknown = set(changes) - set(_FIELDS) - {"recipients", "references", "signer"}
+    unknown = set(changes) - set(_FIELDS) - {"recipients", "references", "signer", *_ANSWERS}
     if unknown:
         raise InvalidInput({f: [_("Không sửa được trường này.")] for f in unknown})
     with step_transaction():
@@ -280,6 +304,7 @@ def edit_draft(*, actor, document: Document, **changes) -> Document:
         cleaned, recipient_rows, reference_rows, signer_user = _clean_draft(
             changes, issuer=document.issuer, errors=errors
         )
+        answers = _clean_answers(document, changes, recipient_rows, errors)
         if errors:
             raise InvalidInput(errors)
         for field, value in cleaned.items():
@@ -291,6 +316,10 @@ def edit_draft(*, actor, document: Document, **changes) -> Document:
             _save_recipients(document, recipient_rows)
         if reference_rows is not None:
             document.references.set(reference_rows)
+        if "obligations" in answers:
+            save_obligations(document, answers["obligations"])
+        if "reply" in answers:
+            save_reply(document, *answers["reply"])
         audit.record(
             actor=actor,
             action="edit",
@@ -300,6 +329,37 @@ def edit_draft(*, actor, document: Document, **changes) -> Document:
             data={"fields": sorted(changes)},
         )
     return document
+
+
+#: What a draft says of the work it asks for or answers (services.obligations).
+_ANSWERS = ("obligations", "replies_to", "fulfils")
+
+
+def _clean_answers(document: Document, changes: dict, recipient_rows, errors) -> dict:
+    """The obligations and the reply among ``changes``, checked against the recipients the
+    draft will have (the new list when it changes, else its own)."""
+    recipients = recipient_rows if recipient_rows is not None else list(document.recipients.all())
+    answers: dict = {}
+    if "obligations" in changes:
+        answers["obligations"] = clean_obligations(
+            list(changes["obligations"] or []),
+            executing=executing_recipients(recipients),
+            errors=errors,
+        )
+    if "replies_to" in changes or "fulfils" in changes:
+        current = getattr(document, "reply", None)
+        replies_to = changes.get("replies_to", current.receipt_id if current else None)
+        fulfils = changes.get(
+            "fulfils", [o.pk for o in current.obligations.all()] if current else []
+        )
+        answers["reply"] = clean_reply(
+            replies_to,
+            list(fulfils or []),
+            issuer=document.issuer,
+            addressed=[r.organization for r in recipients if r.organization],
+            errors=errors,
+        )
+    return answers
 
 
 def add_attachment(

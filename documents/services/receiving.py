@@ -37,6 +37,7 @@ from .core import (
 )
 from .drafting import _resolve_issuer
 from .electronic import arrival_status
+from .obligations import fulfil_on_delivery
 
 User = get_user_model()
 S, R = DocumentStatus, ReceiptStatus
@@ -118,7 +119,7 @@ def deliver(*, receipt: Receipt | int, problem: str = "") -> bool:
         if receipt.document is not None and receipt.document.status == S.RECALLED:
             return False
         checked = arrival_status(receipt.document)
-        _receipt_step(
+        receipt = _receipt_step(
             actor=None,
             receipt=receipt,
             action="deliver",
@@ -126,6 +127,7 @@ def deliver(*, receipt: Receipt | int, problem: str = "") -> bool:
             kwargs_for=lambda r: {"at": timezone.now(), "signature_status": checked},
             data={"signature_status": checked, **({"problem": problem} if problem else {})},
         )
+        fulfil_on_delivery([receipt])
         if problem:
             Receipt.objects.filter(pk=receipt.pk).update(delivery_problem=problem[:255])
     return True
@@ -163,6 +165,7 @@ def deliver_many(*, receipts: Sequence[int]) -> list[Receipt]:
             to_status=R.DELIVERED,
             data_for=lambda r: {"signature_status": r.signature_status},
         )
+        fulfil_on_delivery(locked)
         _announce(locked, "deliver", None)
     return locked
 

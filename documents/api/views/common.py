@@ -3,7 +3,7 @@ grants computed once per request."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
 from rest_framework.response import Response
 
 from documents import selectors, stepup
-from documents.models import Receipt
+from documents.models import Obligation, Receipt
 from orgchart.selectors import grants_of
 
 from .. import serializers as s
@@ -102,4 +102,6 @@ class ActorMixin:
 
 
 def receipt_rows(qs: QuerySet[Receipt]) -> QuerySet[Receipt]:
-    return qs.select_related("document__issuer", "organization", "assignee")
+    return qs.select_related("document__issuer", "organization", "assignee").prefetch_related(
+        Prefetch("document__obligations", queryset=Obligation.objects.prefetch_related("items"))
+    )

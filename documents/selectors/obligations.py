@@ -1,0 +1,103 @@
+"""The roll-up of what a document asked (issuer side only) and what one copy owes."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from orgchart.selectors import Grants, grants_of
+
+from ..errors import Forbidden
+from ..models import Document, Receipt, ReceiptStatus
+from ..obligations import ItemStatus, Obligation, ObligationItem
+from .visibility import get_visible_document, is_issuer_side
+
+
+@dataclass
+class ItemRow:
+    item: ObligationItem
+    status: str
+
+
+@dataclass
+class Rollup:
+    obligation: Obligation
+    items: list[ItemRow]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def with_items():
+    return Prefetch(
+        "obligations",
+        queryset=Obligation.objects.prefetch_related(
+            Prefetch("items", queryset=ObligationItem.objects.select_related("organization"))
+        ),
+    )
+
+
+def rollup(user, document_id: int, grants: Grants | None = None) -> tuple[Document, list[Rollup]]:
+    """Every obligation of the document with each organisation's item and status, for the
+    issuer side; 404 for whoever does not see the document, 403 for a recipient."""
+    g = grants if grants is not None else grants_of(user)
+    document = get_visible_document(user, document_id, g)
+    if not is_issuer_side(user, document, g):
+        raise Forbidden()
+    refused = set(
+        Receipt.objects.filter(document=document, status=ReceiptStatus.REFUSED).values_list(
+            "organization_id", flat=True
+        )
+    )
+    today = timezone.localdate()
+    result = []
+    for obligation in Obligation.objects.filter(document=document).prefetch_related(
+        Prefetch("items", queryset=ObligationItem.objects.select_related("organization"))
+    ):
+        rows = []
+        for item in obligation.items.all():
+            item.obligation = obligation
+            rows.append(
+                ItemRow(item, item.status(refused=item.organization_id in refused, today=today))
+            )
+        rows.sort(key=lambda r: r.item.organization.name)
+        result.append(Rollup(obligation, rows, counts(rows)))
+    return document, result
+
+
+def counts(rows: list[ItemRow]) -> dict[str, int]:
+    """A partition of the items: on time, late, not yet (overdue or not), refused."""
+    seen = Counter(r.status for r in rows)
+    return {
+        "total": len(rows),
+        "fulfilled": seen[ItemStatus.FULFILLED],
+        "late": seen[ItemStatus.FULFILLED_LATE],
+        "pending": seen[ItemStatus.PENDING] + seen[ItemStatus.OVERDUE],
+        "refused": seen[ItemStatus.REFUSED],
+    }
+
+
+def owed(receipt: Receipt, today: datetime.date | None = None) -> list[dict]:
+    """What this copy's organisation owes under the document's obligations (the document's
+    ``obligations`` prefetched with their items, as ``with_items`` does, keeps it to no
+    query)."""
+    if receipt.document is None or receipt.organization_id is None:
+        return []
+    refused = receipt.status == ReceiptStatus.REFUSED
+    result = []
+    for obligation in receipt.document.obligations.all():
+        for item in obligation.items.all():
+            if item.organization_id == receipt.organization_id:
+                item.obligation = obligation
+                result.append(
+                    {
+                        "id": obligation.pk,
+                        "kind": obligation.kind,
+                        "title": obligation.title,
+                        "due": obligation.due,
+                        "status": item.status(refused=refused, today=today),
+                    }
+                )
+    return result
