@@ -241,7 +241,7 @@ class SignerChoiceField(forms.ModelChoiceField):
 
 
 #: How many single organisations and outside recipients the form offers at once.
-EXTRA_ROWS = 3
+EXTRA_ROWS = 2
 
 #: The purpose a group's line usually carries in Nơi nhận (b/c upwards, t/h downwards).
 GROUP_PURPOSES = {"superiors": Purpose.REPORT}
