@@ -250,38 +250,32 @@ GROUP_CODES = (GROUP_SUPERIORS, GROUP_MEMBERS, GROUP_WARDS)
 
 
 def _superiors(issuer: Organization, orgs: list[Organization]) -> list[Organization]:
-    """Cấp trên: the issuer's chain of parents, each with its own boards (children of the same
-    kind in the same place, such as the provincial committee's Ban Tuyên giáo, unlike another
+    """Cấp trên: the issuer's direct parent with its own boards (children of the same kind in
+    the same place, such as the provincial committee's Ban Tuyên giáo, unlike another
     district's committee), and the party committee of the issuer's place with its boards."""
-    by_id = {o.pk: o for o in orgs}
-    ancestors: list[Organization] = []
-    parent = by_id.get(issuer.parent_id) if issuer.parent_id else None
-    while parent is not None and parent not in ancestors:
-        ancestors.append(parent)
-        parent = by_id.get(parent.parent_id) if parent.parent_id else None
-    found = set(ancestors)
-    for ancestor in ancestors:
+    parent = next((o for o in orgs if o.pk == issuer.parent_id), None)
+    found: set[Organization] = set()
+    if parent is not None:
+        found.add(parent)
         found.update(
             o
             for o in orgs
-            if o.parent_id == ancestor.pk
-            and o.kind == ancestor.kind
-            and o.place_name == ancestor.place_name
-            and o not in ancestors
-            and o.pk != issuer.pk
+            if o.parent_id == parent.pk
+            and o.kind == parent.kind
+            and o.place_name == parent.place_name
         )
-    committees = [
-        o
+    committees = {
+        o.pk
         for o in orgs
         if o.kind == OrganizationKind.PARTY_COMMITTEE
         and issuer.place_name
         and o.place_name == issuer.place_name
-        and o.pk != issuer.pk
-    ]
-    found.update(committees)
-    committee_ids = {c.pk for c in committees}
+    }
     found.update(
-        o for o in orgs if o.kind == OrganizationKind.PARTY_BOARD and o.parent_id in committee_ids
+        o
+        for o in orgs
+        if o.pk in committees
+        or (o.kind == OrganizationKind.PARTY_BOARD and o.parent_id in committees)
     )
     found.discard(issuer)
     return [o for o in orgs if o in found]
