@@ -309,6 +309,8 @@ class DraftForm(forms.Form):
         attachments = self.fields["attachments"]
         attachments.help_text = attachments.help_text % {"limit": uploads.limit_in_mb()}
         self.attachment_types: list[str] = []
+        #: The service's refusals of the recipients (InvalidInput under ``recipients``).
+        self.recipient_messages: list[str] = []
         self.groups = recipient_groups(issuer)
         for group in self.groups:
             self.fields[f"purpose_{group.code}"] = forms.ChoiceField(
@@ -390,7 +392,7 @@ class DraftForm(forms.Form):
 
     def recipient_errors(self) -> list[str]:
         """The errors of the recipients' part: the service's, then those of its fields."""
-        found = list(self.errors.get("recipients", []))
+        found = list(self.recipient_messages)
         for name, errors in self.errors.items():
             if name.startswith(self.RECIPIENT_PREFIXES):
                 found.extend(f"{self.fields[name].label}: {e}" for e in errors)

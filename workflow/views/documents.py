@@ -175,6 +175,10 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                     )
         except InvalidInput as error:
             for field, field_messages in error.errors.items():
+                if field == "recipients":
+                    # Said in the recipients' part, where they are chosen.
+                    form.recipient_messages.extend(field_messages)
+                    continue
                 for text in field_messages:
                     form.add_error(field if field in form.fields else None, text)
             return self.form_invalid(form)
