@@ -167,3 +167,39 @@ def test_the_signer_is_one_of_those_who_may_sign_titled_by_the_post(drafter, com
     assert response.status_code == 302
     document = _saved()
     assert document.signer == user("pct.huy") and document.signer_title == "PHÓ CHỦ TỊCH"
+
+
+def test_the_revise_screen_keeps_and_changes_can_cu(world, client, committed):
+    from documents import services
+    from tests.support import new_draft, sign_in
+    from tests.workflow.screens import task_url
+    from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
+
+    document = committed(new_draft, can_cu="Căn cứ Điều lệ Mặt trận Tổ quốc Việt Nam")
+    committed(services.submit, actor=user("soanthao"), document=document)
+    committed(
+        services.review,
+        actor=user("truongban"),
+        document=document,
+        decision="return",
+        comment="Bổ sung căn cứ.",
+    )
+    sign_in(client, "soanthao")
+    url = task_url(document)
+    response = client.get(url)
+    assert response.context["form"].initial["can_cu"] == document.can_cu
+    can_cu = "Căn cứ Điều lệ Mặt trận Tổ quốc Việt Nam\nCăn cứ Kế hoạch số 616/MTTQ-BTT"
+    response = committed(
+        client.post,
+        url,
+        {
+            "title": document.title,
+            "body": document.body,
+            "can_cu": can_cu,
+            "comment": "Đã bổ sung.",
+        },
+    )
+    assert response.status_code == 302, text_of(response)[:600]
+    document.refresh_from_db()
+    assert document.can_cu == can_cu
+    assert document.versions.order_by("-number").first().snapshot["can_cu"] == can_cu
