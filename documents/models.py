@@ -117,6 +117,7 @@ class Document(ConcurrentTransitionMixin, models.Model):
         related_name="implemented_by",
     )
     luu = models.CharField(_("nơi lưu"), max_length=200, blank=True)
+    can_cu = models.TextField(_("căn cứ"), blank=True, help_text=_("Mỗi dòng một căn cứ."))
     status = FSMField(
         _("trạng thái"),
         max_length=20,

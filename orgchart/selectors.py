@@ -13,8 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Delegation, Membership, Organization, RoleCode
+from .models import Delegation, Membership, Organization, OrganizationKind, RoleCode
 
 
 @dataclass(frozen=True)
@@ -229,3 +230,76 @@ def position_title(user, organization_id: int, on: datetime.date | None = None) 
         .first()
     )
     return membership.position.name if membership else ""
+
+
+@dataclass(frozen=True)
+class RecipientGroup:
+    """A set of organisations a drafter addresses at once (Nơi nhận: "Các tổ chức thành viên",
+    "Ban Thường trực UBMTTQ các phường, xã"), derived from the chart's kinds and parents."""
+
+    code: str
+    label: str
+    members: tuple[Organization, ...]
+
+
+#: The groups a drafter picks from, in the order their lines stand in Nơi nhận.
+GROUP_SUPERIORS = "superiors"
+GROUP_MEMBERS = "members"
+GROUP_WARDS = "wards"
+GROUP_CODES = (GROUP_SUPERIORS, GROUP_MEMBERS, GROUP_WARDS)
+
+
+def _superiors(issuer: Organization, orgs: list[Organization]) -> list[Organization]:
+    """Cấp trên: the issuer's direct parent with its own boards (children of the same kind in
+    the same place, such as the provincial committee's Ban Tuyên giáo, unlike another
+    district's committee), and the party committee of the issuer's place with its boards."""
+    parent = next((o for o in orgs if o.pk == issuer.parent_id), None)
+    found: set[Organization] = set()
+    if parent is not None:
+        found.add(parent)
+        found.update(
+            o
+            for o in orgs
+            if o.parent_id == parent.pk
+            and o.kind == parent.kind
+            and o.place_name == parent.place_name
+        )
+    committees = {
+        o.pk
+        for o in orgs
+        if o.kind == OrganizationKind.PARTY_COMMITTEE
+        and issuer.place_name
+        and o.place_name == issuer.place_name
+    }
+    found.update(
+        o
+        for o in orgs
+        if o.pk in committees
+        or (o.kind == OrganizationKind.PARTY_BOARD and o.parent_id in committees)
+    )
+    found.discard(issuer)
+    return [o for o in orgs if o in found]
+
+
+def recipient_groups(issuer: Organization, on: datetime.date | None = None) -> list[RecipientGroup]:
+    """The groups of recipients open to a document of ``issuer``: its superiors, its member
+    organisations and the wards' and communes' committees under it; empty groups left out.
+    Members stand in the chart's order, which is the order of the Nơi nhận lines."""
+    orgs = list(Organization.objects.active(on).order_by("order", "code"))
+    children = [o for o in orgs if o.parent_id == issuer.pk]
+    groups = [
+        RecipientGroup(GROUP_SUPERIORS, _("Cấp trên"), tuple(_superiors(issuer, orgs))),
+        RecipientGroup(
+            GROUP_MEMBERS,
+            _("Các tổ chức thành viên"),
+            tuple(o for o in children if o.kind == OrganizationKind.MEMBER),
+        ),
+        RecipientGroup(
+            GROUP_WARDS,
+            _("MTTQ các phường, xã"),
+            tuple(
+                o for o in children if o.kind in (OrganizationKind.WARD, OrganizationKind.COMMUNE)
+            ),
+        ),
+    ]
+    return [g for g in groups if g.members]

@@ -7,11 +7,21 @@ from typing import cast
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import CharField
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from documents import uploads
-from documents.models import AuthorityPrefix, DocType, Document, Purpose, Secrecy, Urgency
+from documents.models import (
+    AuthorityPrefix,
+    DocType,
+    Document,
+    Purpose,
+    Recipient,
+    Secrecy,
+    Urgency,
+)
 from documents.templatetags.vanban import ho_ten
 from orgchart.models import Organization
 
@@ -22,6 +32,11 @@ def column_length(name: str) -> int | None:
     """The length of a document's column: what a field of these forms may hold (on PostgreSQL
     a longer value would reach the database as an error)."""
     return Document._meta.get_field(name).max_length
+
+
+def column_length_of(name: str) -> int | None:
+    """The same for a recipient's column."""
+    return cast(CharField, Recipient._meta.get_field(name)).max_length
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -193,11 +208,63 @@ class ReportForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (``<input type=file multiple>``), cleaned one by one."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data if item]
+        return [one(data, initial)] if data else []
+
+
+class SignerChoiceField(forms.ModelChoiceField):
+    """The people who may sign for the issuer, each with the post that titles the signature."""
+
+    def __init__(self, *args, issuer: Organization | None = None, **kwargs):
+        self.issuer = issuer
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        from orgchart.selectors import position_title
+
+        title = position_title(obj, self.issuer.pk) if self.issuer is not None else ""
+        return f"{ho_ten(obj)} — {title}" if title else ho_ten(obj)
+
+
+#: How many single organisations and outside recipients the form offers at once.
+EXTRA_ROWS = 2
+
+#: The purpose a group's line usually carries in Nơi nhận (b/c upwards, t/h downwards).
+GROUP_PURPOSES = {"superiors": Purpose.REPORT}
+
+
 class DraftForm(forms.Form):
+    """The draft as the drafter types it. Recipients come as groups of the org chart (each
+    member a checkbox, so one can be left out), single organisations and outside recipients
+    with an e-mail; the service expands, checks and orders them."""
+
     doc_type = forms.ChoiceField(
         label=_("Loại văn bản"), choices=DocType.choices, initial=DocType.KH
     )
     title = forms.CharField(label=_("Trích yếu"), max_length=column_length("title"))
+    can_cu = forms.CharField(
+        label=_("Căn cứ"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Mỗi dòng một căn cứ. Khi in, các dòng được in nghiêng, kết thúc bằng dấu “;”, "
+            "dòng cuối bằng dấu “.”."
+        ),
+    )
     body = forms.CharField(
         label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
@@ -212,54 +279,162 @@ class DraftForm(forms.Form):
         initial="BAN THƯỜNG TRỰC",
         max_length=column_length("collective_name"),
     )
-    signer_title = forms.CharField(
-        label=_("Chức vụ người ký"),
+    signer = SignerChoiceField(
+        label=_("Người ký"),
+        queryset=User.objects.none(),
         required=False,
-        initial="PHÓ CHỦ TỊCH",
-        max_length=column_length("signer_title"),
+        empty_label=_("— chưa chọn —"),
+        help_text=_("Chức vụ dưới chữ ký lấy theo chức vụ của người ký."),
     )
-    signer = PersonChoiceField(label=_("Người ký"), queryset=User.objects.none(), required=False)
-    attachments = forms.FileField(
+    attachments = MultipleFileField(
         label=_("Tệp đính kèm"),
         required=False,
-        help_text=_("PDF, DOCX, XLSX, ODT, PNG hoặc JPEG; tối đa %(limit)s MB."),
-        widget=forms.ClearableFileInput(attrs={"multiple": False, "accept": uploads.EXTENSIONS}),
+        help_text=_(
+            "Có thể chọn nhiều tệp. PDF, DOCX, XLSX, ODT, PNG hoặc JPEG; mỗi tệp tối đa "
+            "%(limit)s MB."
+        ),
+        widget=MultipleFileInput(attrs={"accept": uploads.EXTENSIONS}),
     )
 
-    def __init__(self, *args, issuer: Organization, recipients, **kwargs):
-        super().__init__(*args, **kwargs)
-        from orgchart.selectors import signers_of
+    #: The fields drawn by hand in the recipients' part of the template.
+    RECIPIENT_PREFIXES = ("purpose_", "members_", "org_", "name_", "email_")
 
-        signer = cast(PersonChoiceField, self.fields["signer"])
+    def __init__(self, *args, issuer: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from orgchart.selectors import recipient_groups, signers_of
+
+        signer = cast(SignerChoiceField, self.fields["signer"])
+        signer.issuer = issuer
         signer.queryset = signers_of(issuer)
         attachments = self.fields["attachments"]
         attachments.help_text = attachments.help_text % {"limit": uploads.limit_in_mb()}
-        self.recipient_orgs = list(recipients)
-        purposes = [("", _("— không gửi —")), *Purpose.choices]
-        for org in self.recipient_orgs:
-            self.fields[f"purpose_{org.code}"] = forms.ChoiceField(
-                label=org.name, choices=purposes, required=False
+        self.attachment_types: list[str] = []
+        #: The service's refusals of the recipients (InvalidInput under ``recipients``).
+        self.recipient_messages: list[str] = []
+        self.groups = recipient_groups(issuer)
+        for group in self.groups:
+            self.fields[f"purpose_{group.code}"] = forms.ChoiceField(
+                label=_("Mục đích"),
+                choices=Purpose.choices,
+                required=False,
+                initial=GROUP_PURPOSES.get(group.code, Purpose.EXECUTE),
+            )
+            self.fields[f"members_{group.code}"] = forms.MultipleChoiceField(
+                label=group.label,
+                choices=[(o.code, o.name) for o in group.members],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        others = Organization.objects.active().exclude(pk=issuer.pk).order_by("order", "code")
+        org_choices = [("", _("— chọn cơ quan —")), *((o.code, o.name) for o in others)]
+        for n in range(1, EXTRA_ROWS + 1):
+            self.fields[f"org_{n}"] = forms.ChoiceField(
+                label=_("Cơ quan"), choices=org_choices, required=False
+            )
+            self.fields[f"org_purpose_{n}"] = forms.ChoiceField(
+                label=_("Mục đích"),
+                choices=Purpose.choices,
+                required=False,
+                initial=Purpose.EXECUTE,
+            )
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=_("Tên nơi nhận"), required=False, max_length=column_length_of("name")
+            )
+            self.fields[f"email_{n}"] = forms.CharField(
+                label=_("Thư điện tử"),
+                required=False,
+                max_length=column_length_of("email"),
+                widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+            )
+            self.fields[f"name_purpose_{n}"] = forms.ChoiceField(
+                label=_("Mục đích"),
+                choices=Purpose.choices,
+                required=False,
+                initial=Purpose.EXECUTE,
             )
 
     def clean_attachments(self):
-        """The same check as the API's (documents.uploads): size, name, type from the bytes."""
-        upload = self.cleaned_data.get("attachments")
-        self.attachment_type = uploads.check(upload) if upload else None
-        return upload
+        """Each file gets the API's own check (documents.uploads): size, name, type from the
+        bytes. A refused file is named in the error; then nothing is saved."""
+        files = self.cleaned_data.get("attachments") or []
+        problems: list[str] = []
+        self.attachment_types = []
+        for upload in files:
+            try:
+                self.attachment_types.append(uploads.check(upload))
+            except ValidationError as error:
+                problems.extend(f"{upload.name}: {message}" for message in error.messages)
+        if problems:
+            raise ValidationError(problems)
+        return files
 
-    def recipient_fields(self):
-        return [self[f"purpose_{org.code}"] for org in self.recipient_orgs]
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith(self.RECIPIENT_PREFIXES)]
+
+    def group_rows(self):
+        return [
+            (group, self[f"purpose_{group.code}"], self[f"members_{group.code}"])
+            for group in self.groups
+        ]
+
+    def org_rows(self):
+        return [(self[f"org_{n}"], self[f"org_purpose_{n}"]) for n in range(1, EXTRA_ROWS + 1)]
+
+    def name_rows(self):
+        return [
+            (self[f"name_{n}"], self[f"email_{n}"], self[f"name_purpose_{n}"])
+            for n in range(1, EXTRA_ROWS + 1)
+        ]
+
+    def purpose(self, name: str) -> str:
+        """A purpose select left out of the post means its preset purpose."""
+        return self.cleaned_data.get(name) or self.fields[name].initial
+
+    def recipient_errors(self) -> list[str]:
+        """The errors of the recipients' part: the service's, then those of its fields."""
+        found = list(self.recipient_messages)
+        for name, errors in self.errors.items():
+            if name.startswith(self.RECIPIENT_PREFIXES):
+                found.extend(f"{self.fields[name].label}: {e}" for e in errors)
+        return found
 
     def recipients(self) -> list[dict]:
-        return [
-            {"organization": org.code, "purpose": self.cleaned_data[f"purpose_{org.code}"]}
-            for org in self.recipient_orgs
-            if self.cleaned_data.get(f"purpose_{org.code}")
-        ]
+        """What the service takes: a group with the members left unticked excluded, then the
+        single organisations, then the outside recipients; the service sets them in the
+        order of Nơi nhận."""
+        data = self.cleaned_data
+        items: list[dict] = []
+        for group in self.groups:
+            chosen = set(data.get(f"members_{group.code}") or [])
+            if chosen:
+                items.append(
+                    {
+                        "group": group.code,
+                        "purpose": self.purpose(f"purpose_{group.code}"),
+                        "exclude": [o.code for o in group.members if o.code not in chosen],
+                    }
+                )
+        items.extend(
+            {"organization": data[f"org_{n}"], "purpose": self.purpose(f"org_purpose_{n}")}
+            for n in range(1, EXTRA_ROWS + 1)
+            if data.get(f"org_{n}")
+        )
+        for n in range(1, EXTRA_ROWS + 1):
+            name, email = data.get(f"name_{n}") or "", data.get(f"email_{n}") or ""
+            if name.strip() or email.strip():
+                purpose = self.purpose(f"name_purpose_{n}")
+                items.append({"name": name, "email": email, "purpose": purpose})
+        return items
 
 
 class ReviseForm(forms.Form):
     title = forms.CharField(label=_("Trích yếu"), max_length=column_length("title"))
+    can_cu = forms.CharField(
+        label=_("Căn cứ"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mỗi dòng một căn cứ."),
+    )
     body = forms.CharField(
         label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )

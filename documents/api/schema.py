@@ -65,8 +65,14 @@ TRỰC"`), or an object `{"prefix": "TM", "collective_name": "BAN THƯỜNG TR�
 "PHÓ CHỦ TỊCH", "signer": "pct.huy"}` with every key optional. The flat fields
 `authority_prefix`, `collective_name`, `signer_title` and `signer` are accepted too and win over
 the object. Prefixes: `TM`, `KT`, `TL`, `TUQ`, `Q` or empty. Responses always carry the object
-form. `references` are ids of incoming receipts of the issuer. `q` searches words in the type,
-title and symbol ignoring case and Vietnamese accents (`ke hoach` finds `Kế hoạch`).
+form. `references` are ids of incoming receipts of the issuer. `can_cu` (optional) holds the
+legal bases (Căn cứ) as text, one a line; the printed document sets them in italics above the
+body, each ending in ";" and the last in ".", so send them without that punctuation. A
+recipient is `{organization, purpose}`, `{name, email, purpose}` for an outside recipient, or
+`{group, purpose, exclude}` for a group of the org chart seen from the issuer (`superiors`,
+`members`, `wards`); with a group the list is kept in the order of Nơi nhận. `q` searches
+words in the type, title and symbol ignoring case and Vietnamese accents (`ke hoach` finds
+`Kế hoạch`).
 `available_actions` lists what the caller may do now: `edit`, `submit`, `withdraw`, `attach`,
 `review`, `sign`, `register`, `dispatch`, `recall` (on receipts: `acknowledge`, `refuse`,
 `assign`, `start`, `complete`).

@@ -27,6 +27,7 @@ from documents.models import (
 )
 from documents.obligations import ItemStatus, ObligationKind
 from orgchart.models import Organization, OrganizationKind, RoleCode
+from orgchart.selectors import GROUP_CODES
 
 User = get_user_model()
 
@@ -217,7 +218,17 @@ class SigningAuthorityField(serializers.Field):
 
 class RecipientInSerializer(serializers.Serializer):
     organization = organization_code(
-        required=False, allow_null=True, help_text="organisation code (or give name)"
+        required=False, allow_null=True, help_text="organisation code (or give name or group)"
+    )
+    group = serializers.ChoiceField(
+        choices=GROUP_CODES,
+        required=False,
+        help_text="a group of the org chart, seen from the issuer: every member is a recipient",
+    )
+    exclude = serializers.ListField(
+        child=organization_code(),
+        required=False,
+        help_text="codes of the group's members left out",
     )
     name = column(
         Recipient, "name", required=False, allow_blank=True, help_text="outside recipient"
@@ -273,6 +284,13 @@ class DocumentWriteSerializer(serializers.Serializer):
         required=False,
         max_length=50,
         help_text="ids of that receipt's obligations this document fulfils",
+    )
+    can_cu = column(
+        Document,
+        "can_cu",
+        required=False,
+        allow_blank=True,
+        help_text="Căn cứ: legal bases, one a line, without the closing ';' or '.'",
     )
 
     def service_arguments(self) -> dict:
@@ -411,6 +429,7 @@ class DocumentSerializer(ActorContextMixin, serializers.Serializer):
     recipients = RecipientSerializer(many=True)
     references = serializers.SerializerMethodField(help_text="ids of incoming receipts")
     luu = serializers.CharField(allow_blank=True)
+    can_cu = serializers.CharField(allow_blank=True, help_text="Căn cứ, one a line")
     attachments = AttachmentSerializer(many=True)
     version = serializers.IntegerField()
     available_actions = serializers.SerializerMethodField()

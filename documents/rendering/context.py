@@ -17,6 +17,7 @@ from django.utils.translation import override
 from orgchart.models import OrganizationKind
 from orgchart.selectors import position_title
 
+from ..bases import punctuated
 from ..choices import DocType, Secrecy, Urgency
 from ..lifecycle import DocumentStatus, Purpose
 from ..models import AuditEvent, Document, Recipient
@@ -97,6 +98,7 @@ class Sheet:
     vv_line: str  # "V/v …" under the number, a công văn only
     decider_line: str  # a decision's or resolution's issuing authority, under its title
     addressees: list[str]  # "Kính gửi:" lines
+    bases: list[str]  # Căn cứ lines, punctuated, in italics above the body
     body: list[Block]
     recipients: list[str]  # "Nơi nhận:" lines, the "Lưu" line last
     authority_line: str  # "TM. BAN THƯỜNG TRỰC"
@@ -304,6 +306,7 @@ def build_sheet(document: Document) -> Sheet:
         vv_line=f"V/v {document.title}" if letter else "",
         decider_line=document.issuer.name.upper() if document.doc_type in DECIDING_TYPES else "",
         addressees=addressees,
+        bases=punctuated(document.can_cu),
         body=body_blocks(document.body),
         recipients=recipient_lines,
         authority_line=authority_line(document),

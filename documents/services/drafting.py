@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -13,6 +12,7 @@ from orgchart.models import Organization, RoleCode
 from orgchart.selectors import grants_of
 
 from .. import audit
+from ..bases import legal_bases
 from ..errors import Forbidden, InvalidInput
 from ..models import (
     Attachment,
@@ -20,7 +20,6 @@ from ..models import (
     DocType,
     Document,
     DocumentStatus,
-    Purpose,
     Receipt,
     ReceiptStatus,
     Recipient,
@@ -40,6 +39,7 @@ from .obligations import (
     save_obligations,
     save_reply,
 )
+from .recipients import RecipientInput, clean_recipients
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as UserType  # the AUTH_USER_MODEL
@@ -49,14 +49,6 @@ S, R = DocumentStatus, ReceiptStatus
 
 # ---------------------------------------------------------------------------------------------
 # Drafting
-
-
-@dataclass(frozen=True)
-class RecipientInput:
-    organization: Organization | None
-    name: str
-    email: str
-    purpose: str
 
 
 _FIELDS = (
@@ -69,13 +61,12 @@ _FIELDS = (
     "collective_name",
     "signer_title",
     "luu",
+    "can_cu",
 )
 
 
-def _clean_draft(
-    data: dict, *, issuer: Organization, errors: dict[str, list[str]]
-) -> tuple[dict, list[RecipientInput] | None, list[Receipt] | None, UserType | None]:
-    """Validate every field before anything is written; collect all errors at once."""
+def _clean_fields(data: dict, *, errors: dict[str, list[str]]) -> dict:
+    """The document's own fields."""
     cleaned: dict = {}
     if "title" in data:
         title = (data.get("title") or "").strip()
@@ -101,10 +92,19 @@ def _clean_draft(
     for field in ("body", "collective_name", "signer_title", "luu"):
         if field in data:
             cleaned[field] = (data[field] or "").strip() if field != "body" else data[field] or ""
+    if "can_cu" in data:
+        cleaned["can_cu"] = "\n".join(legal_bases(data["can_cu"] or ""))
+    return cleaned
 
+
+def _clean_draft(
+    data: dict, *, issuer: Organization, errors: dict[str, list[str]]
+) -> tuple[dict, list[RecipientInput] | None, list[Receipt] | None, UserType | None]:
+    """Validate every field before anything is written; collect all errors at once."""
+    cleaned = _clean_fields(data, errors=errors)
     recipients = None
     if "recipients" in data:
-        recipients = _clean_recipients(data["recipients"] or [], issuer=issuer, errors=errors)
+        recipients = clean_recipients(data["recipients"] or [], issuer=issuer, errors=errors)
 
     references = None
     if "references" in data:
@@ -113,55 +113,12 @@ def _clean_draft(
     signer = None
     if data.get("signer") is not None:
         signer = _clean_signer(data["signer"], issuer=issuer, errors=errors)
+    if signer is not None and not cleaned.get("signer_title"):
+        # The title under the signature is the signer's post, not words typed by the drafter.
+        from orgchart.selectors import position_title
+
+        cleaned["signer_title"] = position_title(signer, issuer.pk).upper()
     return cleaned, recipients, references, signer
-
-
-def _clean_recipients(items, *, issuer: Organization, errors) -> list[RecipientInput]:
-    messages: list[str] = []
-    codes = [
-        item.get("organization")
-        for item in items
-        if isinstance(item, dict) and item.get("organization") is not None
-    ]
-    codes = [c.code if isinstance(c, Organization) else str(c) for c in codes]
-    orgs = {o.code: o for o in Organization.objects.active().filter(code__in=codes)}
-    result: list[RecipientInput] = []
-    seen: set[str] = set()
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            messages.append(_("Nơi nhận %(n)d không hợp lệ.") % {"n": index + 1})
-            continue
-        purpose = item.get("purpose") or ""
-        if purpose not in Purpose.values:
-            messages.append(_("Mục đích không hợp lệ: %(value)s.") % {"value": purpose})
-        org_ref = item.get("organization")
-        if org_ref is not None:
-            code = org_ref.code if isinstance(org_ref, Organization) else str(org_ref)
-            org = orgs.get(code)
-            if org is None:
-                messages.append(_("Không có cơ quan mã %(code)s.") % {"code": code})
-                continue
-            if org.pk == issuer.pk:
-                messages.append(_("Cơ quan ban hành không tự gửi cho mình."))
-                continue
-            key = f"org:{org.pk}"
-            result.append(RecipientInput(org, "", org.email, purpose))
-        else:
-            name = (item.get("name") or "").strip()
-            if not name:
-                messages.append(_("Nơi nhận cần mã cơ quan hoặc tên."))
-                continue
-            key = f"name:{name.casefold()}"
-            result.append(RecipientInput(None, name, (item.get("email") or "").strip(), purpose))
-        if key in seen:
-            messages.append(
-                _("Nơi nhận bị trùng: %(name)s.")
-                % {"name": result[-1].organization.code if result[-1].organization else name}
-            )
-        seen.add(key)
-    if messages:
-        errors.setdefault("recipients", []).extend(messages)
-    return result
 
 
 def _clean_references(items, *, issuer: Organization, errors) -> list[Receipt]:
@@ -236,6 +193,7 @@ def create_draft(
     obligations: Iterable[dict] | None = None,
     replies_to: int | None = None,
     fulfils: Iterable[int] = (),
+    can_cu: str = "",
 ) -> Document:
     issuer = _resolve_issuer(issuer)
     grants = grants_of(actor)
@@ -251,6 +209,7 @@ def create_draft(
         "collective_name": collective_name,
         "signer_title": signer_title,
         "luu": luu,
+        "can_cu": can_cu,
         "recipients": list(recipients),
         "references": list(references),
         "signer": signer,
@@ -405,6 +364,7 @@ def _snapshot(document: Document) -> dict:
         "signer_title": document.signer_title,
         "signer": document.signer.username if document.signer is not None else None,
         "luu": document.luu,
+        "can_cu": document.can_cu,
         "recipients": [
             {
                 "organization": r.organization.code if r.organization is not None else None,

@@ -62,10 +62,13 @@ def test_the_plan_from_draft_to_report(as_user):
         "#id_body", "Thực hiện Kế hoạch số 616/MTTQ-BTT của Ban Thường trực Ủy ban MTTQ tỉnh."
     )
     page.select_option("#id_urgency", "khan")
-    page.select_option("#id_signer", label="Trịnh Quang Huy")
-    page.select_option("#id_purpose_thanhuy", "report")
-    page.select_option("#id_purpose_bacson", "execute")
-    page.select_option("#id_purpose_trungson", "execute")
+    page.select_option("#id_signer", label="Trịnh Quang Huy — Phó Chủ tịch")
+    page.select_option("#id_org_1", "thanhuy")
+    page.select_option("#id_org_purpose_1", "report")
+    wards = page.get_by_test_id("group-wards")
+    wards.get_by_label("Ban Thường trực Ủy ban MTTQ Việt Nam phường Bắc Sơn").check()
+    wards.get_by_label("Ban Thường trực Ủy ban MTTQ Việt Nam phường Trung Sơn").check()
+    page.select_option("#id_purpose_wards", "execute")
     expect(page.get_by_test_id("file-name")).to_have_text("Chưa chọn tệp")
     page.set_input_files(
         "#id_attachments",

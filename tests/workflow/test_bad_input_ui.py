@@ -39,8 +39,8 @@ def _form(**overrides) -> dict:
         "secrecy": "normal",
         "authority_prefix": "TM",
         "collective_name": "BAN THƯỜNG TRỰC",
-        "signer_title": "PHÓ CHỦ TỊCH",
-        "purpose_bacson": "execute",
+        "purpose_wards": "execute",
+        "members_wards": ["bacson"],
     }
     form.update(overrides)
     return form
@@ -70,7 +70,7 @@ def test_nul_in_a_posted_form_is_400_and_writes_nothing(drafter):
     before = _counts()
     response = drafter.post("/outgoing/soan-thao/", _form(title="Kế\x00hoạch"))
     assert response.status_code == 400
-    response = drafter.post("/outgoing/soan-thao/", _form(**{"purpose_bac\x00son": "execute"}))
+    response = drafter.post("/outgoing/soan-thao/", _form(members_wards=["bac\x00son"]))
     assert response.status_code == 400
     assert _counts() == before
 
@@ -79,10 +79,14 @@ def test_nul_in_the_path_is_400(drafter):
     assert drafter.get("/outgoing/\x00/").status_code == 400
 
 
-@pytest.mark.parametrize("field", ["title", "collective_name", "signer_title"])
-def test_over_long_strings_are_form_errors(drafter, field):
+@pytest.mark.parametrize(
+    "field, model",
+    [("title", Document), ("collective_name", Document), ("name_1", None), ("email_1", None)],
+)
+def test_over_long_strings_are_form_errors(drafter, field, model):
     before = _counts()
-    limit = Document._meta.get_field(field).max_length
+    column = Document._meta.get_field(field) if model else Recipient._meta.get_field(field[:-2])
+    limit = column.max_length
     response = drafter.post("/outgoing/soan-thao/", _form(**{field: "X" * (limit + 1)}))
     assert _errors_of(response, field)
     assert _counts() == before
@@ -93,7 +97,7 @@ def test_a_file_over_the_limit_is_refused(drafter):
     before = _counts()
     big = SimpleUploadedFile("lon.pdf", b"%PDF-1.7\n" + bytes(30 * MIB), "application/pdf")
     response = drafter.post("/outgoing/soan-thao/", _form(attachments=big))
-    assert _errors_of(response, "attachments") == ["Tệp quá lớn: tối đa 20 MB."]
+    assert _errors_of(response, "attachments") == ["lon.pdf: Tệp quá lớn: tối đa 20 MB."]
     assert _counts() == before
 
 
@@ -102,7 +106,7 @@ def test_the_limit_is_the_apis_setting(drafter):
     before = _counts()
     upload = SimpleUploadedFile("vua.pdf", b"%PDF-1.7\n" + bytes(1000), "application/pdf")
     response = drafter.post("/outgoing/soan-thao/", _form(attachments=upload))
-    assert _errors_of(response, "attachments")[0].startswith("Tệp quá lớn")
+    assert _errors_of(response, "attachments")[0].startswith("vua.pdf: Tệp quá lớn")
     assert _counts() == before
 
 
@@ -127,7 +131,7 @@ def test_a_file_that_is_not_an_accepted_document_is_refused(drafter, name, data)
     upload = SimpleUploadedFile(name, data, "application/octet-stream")
     response = drafter.post("/outgoing/soan-thao/", _form(attachments=upload))
     assert _errors_of(response, "attachments") == [
-        "Chỉ nhận tệp PDF, DOCX, XLSX, ODT, PNG hoặc JPEG (theo nội dung tệp)."
+        f"{name}: Chỉ nhận tệp PDF, DOCX, XLSX, ODT, PNG hoặc JPEG (theo nội dung tệp)."
     ]
     assert _counts() == before
 

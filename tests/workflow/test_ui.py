@@ -359,9 +359,10 @@ def test_the_draft_form_creates_a_draft_with_recipients_and_an_attachment(world,
         "collective_name": "BAN THƯỜNG TRỰC",
         "signer_title": "PHÓ CHỦ TỊCH",
         "signer": user("pct.huy").pk,
-        "purpose_thanhuy": "report",
-        "purpose_bacson": "execute",
-        "purpose_trungson": "execute",
+        "org_1": "thanhuy",
+        "org_purpose_1": "report",
+        "purpose_wards": "execute",
+        "members_wards": ["bacson", "trungson"],
         "attachments": SimpleUploadedFile("de-cuong.pdf", b"%PDF-1.4 de cuong", "application/pdf"),
     }
     response = committed(client.post, "/outgoing/soan-thao/", form)

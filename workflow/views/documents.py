@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -141,39 +142,43 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["issuer"] = self.issuer
-        kwargs["recipients"] = (
-            Organization.objects.active().exclude(pk=self.issuer.pk).order_by("order", "code")
-        )
         return kwargs
 
     def form_valid(self, form):
         data = form.cleaned_data
-        upload = data.get("attachments")
         try:
-            document = services.create_draft(
-                actor=self.request.user,
-                issuer=self.issuer,
-                doc_type=data["doc_type"],
-                title=data["title"],
-                body=data["body"],
-                urgency=data["urgency"],
-                secrecy=data["secrecy"],
-                authority_prefix=data.get("authority_prefix") or "",
-                collective_name=data.get("collective_name") or "",
-                signer_title=data.get("signer_title") or "",
-                signer=data.get("signer"),
-                recipients=form.recipients(),
-            )
-            if upload:
-                services.add_attachment(
+            # The draft and its files stand or fall together.
+            with transaction.atomic():
+                document = services.create_draft(
                     actor=self.request.user,
-                    document=document,
-                    uploaded_file=upload,
-                    content_type=form.attachment_type,
-                    original_name=upload.name,
+                    issuer=self.issuer,
+                    doc_type=data["doc_type"],
+                    title=data["title"],
+                    body=data["body"],
+                    can_cu=data.get("can_cu") or "",
+                    urgency=data["urgency"],
+                    secrecy=data["secrecy"],
+                    authority_prefix=data.get("authority_prefix") or "",
+                    collective_name=data.get("collective_name") or "",
+                    signer=data.get("signer"),
+                    recipients=form.recipients(),
                 )
+                for upload, content_type in zip(
+                    data.get("attachments") or [], form.attachment_types, strict=True
+                ):
+                    services.add_attachment(
+                        actor=self.request.user,
+                        document=document,
+                        uploaded_file=upload,
+                        content_type=content_type,
+                        original_name=upload.name,
+                    )
         except InvalidInput as error:
             for field, field_messages in error.errors.items():
+                if field == "recipients":
+                    # Said in the recipients' part, where they are chosen.
+                    form.recipient_messages.extend(field_messages)
+                    continue
                 for text in field_messages:
                     form.add_error(field if field in form.fields else None, text)
             return self.form_invalid(form)

@@ -38,7 +38,7 @@ def _submit(actor, document, data) -> str:
 
 
 def _revise(actor, document, data) -> str:
-    changes = {k: data[k] for k in ("title", "body") if k in data}
+    changes = {k: data[k] for k in ("title", "body", "can_cu") if k in data}
     services.edit_draft(actor=actor, document=document, **changes)
     services.submit(actor=actor, document=document, comment=data.get("comment", ""))
     return _("Đã trình lại dự thảo.")
@@ -204,7 +204,11 @@ class TaskView(generic.FormView):
         if self.step == "assign":
             kwargs["organization"] = self.artifact.organization
         if self.step == "revise":
-            kwargs["initial"] = {"title": self.artifact.title, "body": self.artifact.body}
+            kwargs["initial"] = {
+                "title": self.artifact.title,
+                "can_cu": self.artifact.can_cu,
+                "body": self.artifact.body,
+            }
         return kwargs
 
     def form_valid(self, form):
