@@ -496,8 +496,9 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
             return True
         if self.document_id and self.is_outside:
             # An outside recipient has nobody in the system to acknowledge or report: its
-            # copy is done once the mail server has accepted it.
-            return self.status == R.DELIVERED
+            # copy is done once the mail server or the exchange has taken it; what its own
+            # system reports later (status messages) moves it on without reopening it.
+            return self.status != R.PENDING
         if self.must_act:
             return self.status == R.COMPLETED
         return self.status in (R.ACKNOWLEDGED, R.ASSIGNED, R.IN_PROGRESS, R.COMPLETED)

@@ -295,3 +295,52 @@ def read(raw: bytes, *, attachment_limit: int | None = None) -> Package:
     limit = settings.ATTACHMENT_MAX_BYTES if attachment_limit is None else attachment_limit
     package.attachments = _files(root, limit)
     return package
+
+
+@dataclass
+class StatusMessage:
+    """What another system reports about one of our documents (edXML ``Status``)."""
+
+    document_id: str
+    code: str
+    sender: Organ
+    description: str = ""
+    timestamp: datetime.datetime | None = None
+    staff: str = ""
+
+
+def is_status(root: etree._Element) -> bool:
+    return find(root, "Status") is not None and find(root, "MessageHeader") is None
+
+
+def read_status_root(root: etree._Element) -> StatusMessage:
+    status = find(root, "Status")
+    message = StatusMessage(
+        document_id=text(status, "ResponseFor", "DocumentId"),
+        code=text(status, "StatusCode"),
+        sender=_organ(child(status, "From")),
+        description=text(status, "Description"),
+        timestamp=_read_stamp(text(status, "Timestamp")),
+        staff=text(status, "StaffInfo", "Staff"),
+    )
+    missing = [
+        name
+        for name, value in (
+            ("Status.ResponseFor.DocumentId", message.document_id),
+            ("Status.StatusCode", message.code),
+            ("Status.From.OrganId", message.sender.organ_id),
+        )
+        if not value
+    ]
+    if missing:
+        raise PackageInvalid({name: [str(REQUIRED) % {"name": name}] for name in missing})
+    return message
+
+
+def _read_stamp(value: str) -> datetime.datetime | None:
+    for shape in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(value.strip(), shape)  # noqa: DTZ007  # local time of the sender, made aware by the caller
+        except ValueError:
+            continue
+    return None

@@ -14,6 +14,7 @@ from documents import rendering, selectors
 from documents.edxml import reader, writer
 from documents.errors import Conflict, Forbidden
 from documents.models import Document, DocumentStatus, Receipt
+from documents.services.exchange_status import import_status
 from documents.services.interchange import clerk_organization, import_package
 
 from ..parsers import TextXMLParser, XMLParser
@@ -105,6 +106,12 @@ class ImportedSerializer(serializers.Serializer):
     receipt = serializers.IntegerField()
 
 
+class StatusImportedSerializer(serializers.Serializer):
+    receipt = serializers.IntegerField(help_text="our copy for the organisation reporting")
+    status = serializers.CharField(help_text="the copy's status now")
+    changed = serializers.BooleanField(help_text="false when the copy was there already")
+
+
 class EdxmlImportView(ActorMixin, NegotiatesXML, APIView):
     parser_classes = [XMLParser, TextXMLParser]
 
@@ -118,7 +125,11 @@ class EdxmlImportView(ActorMixin, NegotiatesXML, APIView):
                 description="the receiving organisation's code, for a clerk of several",
             )
         ],
-        responses={201: ImportedSerializer, **errors(401, 403, 409, 413, 415)},
+        responses={
+            201: ImportedSerializer,
+            200: StatusImportedSerializer,
+            **errors(401, 403, 404, 409, 413, 415),
+        },
         summary="Register an edXML package as an incoming document (a clerk)",
         description=(
             "The body is the package (`Content-Type: application/xml`). It is read with "
@@ -130,7 +141,13 @@ class EdxmlImportView(ActorMixin, NegotiatesXML, APIView):
             "decoded (413) and checked like an upload (415 for an unsupported type). The "
             "document is registered in the clerk's organisation like any document from "
             "outside (số đến taken, waiting for the leader's assignment) with the package's "
-            "metadata kept; the same DocumentId twice is 409 `duplicate`."
+            "metadata kept; the same DocumentId twice is 409 `duplicate`. A status message "
+            "(edXMLEnvelope with edXMLHeader/Status, codes 01–06) about one of our documents, "
+            "sent by an outside recipient, moves our copy for that organisation (found by "
+            "From/OrganId) through the steps up to the code, for the issuer's clerk: 200 with "
+            "`changed` false when it was there already; 404 for a DocumentId not ours, 409 "
+            "`inside_recipient` for a recipient inside the system, 409 `unsupported_status` "
+            "for another code."
         ),
     )
     def post(self, request):
@@ -139,6 +156,12 @@ class EdxmlImportView(ActorMixin, NegotiatesXML, APIView):
         raw = request.data
         if not isinstance(raw, bytes):
             raw = b""
+        root = reader.parse(raw)
+        if reader.is_status(root):
+            message = reader.read_status_root(root)
+            receipt, changed = import_status(actor=request.user, message=message)
+            answer = {"receipt": receipt.pk, "status": receipt.status, "changed": changed}
+            return Response(StatusImportedSerializer(answer).data, status=200)
         package = reader.read(raw)
         receipt = import_package(actor=request.user, package=package, organization=organization)
         return Response(ImportedSerializer({"receipt": receipt.pk}).data, status=201)
