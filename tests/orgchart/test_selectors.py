@@ -57,7 +57,7 @@ def test_demo_people_hold_the_roles_of_their_positions(world):
         assert grants.member_of == {samson.pk}, username
         assert grants.delegated == {}
     assert roles_at(grants_of(world.user("vt.bacson")), bacson) == {"clerk"}
-    assert roles_at(grants_of(world.user("ld.bacson")), bacson) == {"leader", "signer"}
+    assert roles_at(grants_of(world.user("ld.bacson")), bacson) == {"leader", "reviewer", "signer"}
     assert roles_at(grants_of(world.user("cb.bacson")), bacson) == {"drafter"}
     assert grants_of(world.user("vt.bacson")).member_of == {bacson.pk}
 
