@@ -84,7 +84,9 @@ def test_me(api):
         }
     ]
     ward = api.as_("ld.bacson").get("/api/v1/me/").json()["memberships"]
-    assert [(m["organization"], m["roles"]) for m in ward] == [("bacson", ["leader", "reviewer", "signer"])]
+    assert [(m["organization"], m["roles"]) for m in ward] == [
+        ("bacson", ["leader", "reviewer", "signer"])
+    ]
 
 
 def test_organizations_are_one_page_with_codes(api):
