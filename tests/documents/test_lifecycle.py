@@ -207,6 +207,7 @@ MATRIX_ACTIONS = {
     "register": ("register", {"register"}),
     "dispatch": ("dispatch", {"dispatch"}),
     "recall": ("recall", {"recall"}),
+    "chase": ("chase", None),
     "acknowledge": ("acknowledge", {"acknowledge"}),
     "refuse": ("refuse", {"refuse"}),
     "assign": ("assign", {"assign"}),
