@@ -5,6 +5,7 @@ from ..lifecycle import TASK_KINDS
 from .inbox import open_tasks
 from .overdue import late_q, overdue_receipts, working_day_cutoff
 from .permissions import Authorization, allowed_actions, authorize, can, decide, lifecycle_of
+from .receipts import receipt_table
 from .sharing import (
     ShareRow,
     authorize_opinion,
@@ -51,6 +52,7 @@ __all__ = [
     "not_visible",
     "open_tasks",
     "overdue_receipts",
+    "receipt_table",
     "refusals_about",
     "share_purposes",
     "shareable_people",

@@ -31,15 +31,19 @@ def working_day_cutoff(on: datetime.date, working_days: int) -> datetime.date:
         day -= datetime.timedelta(days=1)
 
 
+def past_deadline_q(on: datetime.date | None = None) -> Q:
+    """Copies being handled past their handling deadline (quá hạn)."""
+    today = on or timezone.localdate()
+    return Q(status__in=[R.ASSIGNED, R.IN_PROGRESS], deadline__lt=today)
+
+
 def late_q(on: datetime.date | None = None) -> Q:
     """Late recipients: delivered and not acknowledged for ``REMINDER_WORKING_DAYS`` working
     days, or assigned and past the handling deadline."""
     today = on or timezone.localdate()
     cutoff = working_day_cutoff(today, settings.REMINDER_WORKING_DAYS)
     start = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
-    return Q(status=R.DELIVERED, delivered_at__lt=start) | Q(
-        status__in=[R.ASSIGNED, R.IN_PROGRESS], deadline__lt=today
-    )
+    return Q(status=R.DELIVERED, delivered_at__lt=start) | past_deadline_q(today)
 
 
 def overdue_receipts(
