@@ -121,12 +121,17 @@ def record_many(
     from_status: str,
     to_status: str,
     data_for: Callable[[Receipt], dict] | None = None,
+    actor=None,
+    organization_id: int | None = None,
 ):
-    """One system step done to many receipts at once (a delivery chunk): the heads of their
-    chains locked in one statement, the events inserted in one, the heads moved in one."""
+    """One step done to many receipts at once (a delivery chunk, a chase): the heads of their
+    chains locked in one statement, the events inserted in one, the heads moved in one. The
+    events are chained in each receipt's organisation, or all in ``organization_id`` when the
+    step is taken in its name (the issuer chasing its recipients)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_many must run inside the transaction of the change")
-    keys = sorted({chain_key(r.organization_id) for r in receipts})
+    org_of = (lambda r: organization_id) if organization_id else (lambda r: r.organization_id)
+    keys = sorted({chain_key(org_of(r)) for r in receipts})
     heads = {h.key: h for h in AuditChain.objects.select_for_update().filter(key__in=keys)}
     for key in keys:
         if key not in heads:
@@ -134,12 +139,13 @@ def record_many(
     now = timezone.now()
     events = []
     for receipt in receipts:
-        head = heads[chain_key(receipt.organization_id)]
+        head = heads[chain_key(org_of(receipt))]
         event = AuditEvent(
             chain=head.key,
             position=head.length + 1,
             at=now,
-            organization_id=receipt.organization_id,
+            actor=actor,
+            organization_id=org_of(receipt),
             action=action,
             document_id=receipt.document_id,
             receipt=receipt,

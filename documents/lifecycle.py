@@ -364,6 +364,9 @@ class Lifecycle:
 SHARERS = DRAFTER | role(RoleCode.REVIEWER) | role(RoleCode.CLERK) | role(RoleCode.SIGNER)
 #: Who may show a secret document to someone by name.
 SECRET_KEEPERS = role(RoleCode.SIGNER) | role(RoleCode.LEADER)
+#: Who chases (đôn đốc) the recipients of a dispatched document: the issuer's clerks, who keep
+#: the dispatch book, and the drafter and signer, who answer for the document being carried out.
+CHASERS = role(RoleCode.CLERK) | DRAFTER | person("signer")
 BEFORE_SIGNATURE = (S.DRAFT, S.IN_REVIEW, S.FORMAT_CHECK, S.RETURNED, S.AWAITING_SIGNATURE)
 LIVE = tuple(s for s in DocumentStatus if s not in (S.WITHDRAWN, S.RECALLED))
 
@@ -450,6 +453,8 @@ DOCUMENT = Lifecycle(
             S.DISPATCHED,
             actions=(
                 Action("recall", role(RoleCode.SIGNER), {"recall": S.RECALLED}, step_up=True),
+                # Reminding the recipients that lag changes no state (services.chase).
+                Action("chase", CHASERS),
                 # The last receipt to settle completes the document.
                 Action("complete", SYSTEM, {"complete": S.COMPLETED}),
             ),
@@ -476,6 +481,7 @@ DOCUMENT = Lifecycle(
         "withdraw": _("Hủy dự thảo"),
         "recall": _("Thu hồi"),
         "complete": _("Hoàn thành"),
+        "chase": _("Đôn đốc"),
         "grant": _("Chia sẻ văn bản"),
         "revoke": _("Thôi chia sẻ"),
         "opinion": _("Cho ý kiến"),

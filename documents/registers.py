@@ -8,7 +8,6 @@ Who may read a book is decided by ``selectors.registers``; this module only lays
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import spreadsheets
 from .choices import DocType
 from .models import (
     AuditEvent,
@@ -237,35 +237,13 @@ def to_pdf(book: RegisterBook, table: list[Row], *, period: str = "") -> bytes:
 
 
 def to_xlsx(book: RegisterBook, table: list[Row], *, period: str = "") -> bytes:
-    """The book as a workbook: one sheet, the heading, a frozen header row, dates as dates."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]
-    assert isinstance(sheet, Worksheet)
-    sheet.title = str(book.year)
-    sheet.append([f"{heading(book)} — {book.organization.name} — {book.year}"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([period])
-    labels = [label for _key, label in columns(book.direction)]
-    sheet.append(labels)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in table:
-        sheet.append(list(row.values))
+    """The book as a workbook: the heading, a frozen header row, dates as dates."""
     widths = {"title": 60, "recipients": 50, "author": 30, "signer": 28, "luu": 24}
-    for index, (key, _label) in enumerate(columns(book.direction), start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = widths.get(key, 14)
-        for cell in sheet[letter][3:]:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A4"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    cols = columns(book.direction)
+    return spreadsheets.workbook(
+        sheet=str(book.year),
+        title_lines=[f"{heading(book)} — {book.organization.name} — {book.year}", period],
+        headers=[label for _key, label in cols],
+        widths=[widths.get(key, 14) for key, _label in cols],
+        rows=(row.values for row in table),
+    )

@@ -14,3 +14,8 @@ document_dispatched = Signal()
 
 #: Sent after a document is recalled. kwargs: document_id.
 document_recalled = Signal()
+
+#: Sent inside the chase's transaction (services.chase), once its events are written.
+#: kwargs: ``document``, ``receipts`` (the copies chased, not those already chased that day),
+#: ``actor``. The notifications go out from here.
+receipts_chased = Signal()

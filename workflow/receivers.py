@@ -4,11 +4,14 @@ Celery; the tasks are enqueued here."""
 import logging
 
 from django.dispatch import receiver
+from django.utils import timezone
 
-from documents.models import Document, Urgency
-from documents.signals import document_dispatched, document_recalled
+from documents.models import Document, ReceiptStatus, Urgency
+from documents.signals import document_dispatched, document_recalled, receipts_chased
+from orgchart.selectors import clerks_of, leaders_of
 
-from . import tasks
+from . import notifications, tasks
+from .models import NotificationKind
 
 log = logging.getLogger(__name__)
 
@@ -31,3 +34,38 @@ def enqueue_recall_notice(sender, document_id: int, **kwargs) -> None:
         tasks.notify_recall.apply_async((document_id,), priority=tasks.BACKGROUND_PRIORITY)
     except Exception:
         log.exception("could not enqueue the recall notice of document %s", document_id)
+
+
+@receiver(receipts_chased)
+def notify_chased(sender, document, receipts, actor, **kwargs) -> None:
+    """Inside the chase's transaction: whoever the copy waits on hears of it — its clerks
+    until it is acknowledged, its leaders until a handler is named, then the handler."""
+    today = timezone.localdate()
+    for receipt in receipts:
+        notifications.notify(
+            users=chased_people(receipt),
+            kind=NotificationKind.CHASED,
+            receipt=receipt,
+            document=document,
+            key=today.isoformat(),
+            text=f"Đôn đốc: {document.issuer.name} đề nghị "
+            f"{CHASED_ASK.get(receipt.status, 'xử lý')} văn bản {notifications.describe(document)}",
+            private=document.is_secret,
+        )
+
+
+#: What the chased copy is asked for, in the notification's words.
+CHASED_ASK = {
+    ReceiptStatus.DELIVERED: "tiếp nhận",
+    ReceiptStatus.ACKNOWLEDGED: "phân công xử lý",
+    ReceiptStatus.ASSIGNED: "xử lý, báo cáo kết quả",
+    ReceiptStatus.IN_PROGRESS: "xử lý, báo cáo kết quả",
+}
+
+
+def chased_people(receipt) -> list:
+    if receipt.status == ReceiptStatus.DELIVERED:
+        return list(clerks_of(receipt.organization))
+    if receipt.status == ReceiptStatus.ACKNOWLEDGED:
+        return list(leaders_of(receipt.organization))
+    return [receipt.assignee] if receipt.assignee is not None else []

@@ -27,7 +27,7 @@ from documents.errors import NotFound
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
-from .views import account, documents, inbox, lists, sharing, versions
+from .views import account, documents, inbox, lists, receipts, sharing, versions
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -217,6 +217,10 @@ class OutgoingApp(SignedInMixin, Application):
     opinion_path = path("<int:pk>/cho-y-kien/", sharing.OpinionView.as_view(), name="opinion")
     recall_path = path("<int:pk>/thu-hoi/", account.RecallView.as_view(), name="recall")
     withdraw_path = path("<int:pk>/huy-du-thao/", account.WithdrawView.as_view(), name="withdraw")
+    chase_path = path("<int:pk>/don-doc/", receipts.ChaseView.as_view(), name="chase")
+    receipts_xlsx_path = path(
+        "<int:pk>/theo-doi.xlsx", receipts.ReceiptExportView.as_view(), name="receipts-xlsx"
+    )
 
 
 class IncomingApp(SignedInMixin, Application):

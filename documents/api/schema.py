@@ -34,7 +34,7 @@ endpoint, `parse_error` for a body that is not JSON or not UTF-8, its reason und
 403 `permission_denied` (visible but not allowed); 404 `not_found` (absent, or not visible to
 the caller — never 403 for what the caller may not know exists); 405 `method_not_allowed`;
 409 `invalid_state` (wrong state), `concurrent_change` (someone else acted first),
-`no_recipients`; 413 `too_large`; 415 `unsupported_media_type`; 429 `locked_out`.
+`no_recipients`, `already_chased`; 413 `too_large`; 415 `unsupported_media_type`; 429 `locked_out`.
 
 **Bodies** are JSON (`Content-Type: application/json`), except an upload (multipart) and an
 edXML package (`application/xml`, `POST /api/v1/edxml/`).
@@ -74,7 +74,7 @@ recipient is `{organization, purpose}`, `{name, email, purpose}` for an outside 
 words in the type, title and symbol ignoring case and Vietnamese accents (`ke hoach` finds
 `Kế hoạch`).
 `available_actions` lists what the caller may do now: `edit`, `submit`, `withdraw`, `attach`,
-`review`, `sign`, `register`, `dispatch`, `recall` (on receipts: `acknowledge`, `refuse`,
+`review`, `sign`, `register`, `dispatch`, `recall`, `chase` (on receipts: `acknowledge`, `refuse`,
 `assign`, `start`, `complete`).
 
 **Search.** `GET /api/v1/search/?q=` finds, among what the caller may see, the documents of the
@@ -120,6 +120,17 @@ returned draft), `review` (content review), `format_check` (the clerk's review a
 receipt that arrived), `assign` (an acknowledged receipt that must be handled), `complete`
 (a receipt assigned to the caller). `receipt` is null for document tasks; `due` is the
 receipt's deadline.
+
+**Chasing (đôn đốc).** `POST /api/v1/documents/{id}/chase/ {"receipts": [ids]}` reminds the
+recipients of those copies of a dispatched document that they lag: a copy not yet
+acknowledged, acknowledged and awaiting its handler, or being handled and not yet reported.
+Who may: the issuer's clerks, the document's drafter and its signer (others 403; a document
+not dispatched, or a copy that no longer lags, 409 `invalid_state`). Each copy is chased at
+most once a day: copies already chased today are left out, and when all were, nothing is
+written and the answer is 409 `already_chased`. An id that is not a copy of this document is
+a 400 under `errors.receipts`. The answer is the document (200). Each copy chased is a trail
+event `chase` on that copy, and whoever it waits on is notified: its clerks until it is
+acknowledged, its leaders until a handler is named, then the handler.
 
 **Sharing.** A document may be shared with one active person of the org chart beyond what
 the chart lets them see: `comment` (xin ý kiến: they may read it and give an opinion), `inform`

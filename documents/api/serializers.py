@@ -347,6 +347,15 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+class ChaseSerializer(serializers.Serializer):
+    receipts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        max_length=5000,
+        help_text="ids of the document's receipts to chase (its copies that still lag)",
+    )
+
+
 class AcknowledgeSerializer(serializers.Serializer):
     override_reason = serializers.CharField(
         allow_blank=True,

@@ -6,6 +6,7 @@ from .inbox import open_tasks
 from .obligations import owed, rollup
 from .overdue import late_q, overdue_receipts, working_day_cutoff
 from .permissions import Authorization, allowed_actions, authorize, can, decide, lifecycle_of
+from .receipts import receipt_table
 from .search import matching_documents, matching_receipts, search
 from .sharing import (
     ShareRow,
@@ -56,6 +57,7 @@ __all__ = [
     "open_tasks",
     "overdue_receipts",
     "owed",
+    "receipt_table",
     "refusals_about",
     "rollup",
     "search",

@@ -26,6 +26,12 @@ def working_day_cutoff(
     return Calendar(organization_id).back(on, working_days)
 
 
+def past_deadline_q(on: datetime.date | None = None) -> Q:
+    """Copies being handled past their handling deadline (quá hạn)."""
+    today = on or timezone.localdate()
+    return Q(status__in=[R.ASSIGNED, R.IN_PROGRESS], deadline__lt=today)
+
+
 def late_q(on: datetime.date | None = None) -> Q:
     """Late recipients: delivered and not acknowledged for ``REMINDER_WORKING_DAYS`` working
     days of the receiving organisation, or assigned and past the handling deadline."""
@@ -42,7 +48,7 @@ def late_q(on: datetime.date | None = None) -> Q:
     for organization_id in own:
         cutoff = working_day_cutoff(today, n, organization_id)
         waited |= before(cutoff) & Q(organization_id=organization_id)
-    return waited | Q(status__in=[R.ASSIGNED, R.IN_PROGRESS], deadline__lt=today)
+    return waited | past_deadline_q(today)
 
 
 def overdue_receipts(

@@ -6,6 +6,7 @@ event and tells the flows, whose task bookkeeping commits or rolls back with the
 else sets a state or writes an audit row. One module per stage of the lifecycle.
 """
 
+from .chasing import Chase, chase
 from .drafting import RecipientInput, add_attachment, create_draft, edit_draft
 from .outgoing import (
     Decision,
@@ -32,11 +33,13 @@ from .receiving import (
 from .sharing import give_opinion, share, unshare
 
 __all__ = [
+    "Chase",
     "Decision",
     "RecipientInput",
     "acknowledge",
     "add_attachment",
     "assign",
+    "chase",
     "complete",
     "create_draft",
     "deliver",

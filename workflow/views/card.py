@@ -3,22 +3,18 @@ document through documents.selectors, nothing of the flows."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.urls import reverse
 from django.utils import timezone
 
 from documents import downloads, originals, rendering, selectors
 from documents.choices import SignatureStatus
 from documents.lifecycle import history_label
-from documents.models import Document, ReceiptStatus
+from documents.models import Document
 from documents.numbering import date_line
 from documents.selectors.originals import checked
 
 from ..middleware import request_grants
 from .sharing import share_details
-
-R = ReceiptStatus
 
 
 def document_url(artifact) -> str:
@@ -78,9 +74,8 @@ def document_context(request, document: Document | None, full: bool = True) -> d
     )
     share_details(history)
     context["allowed_actions"] = selectors.allowed_actions(request.user, document, grants)
-    if issuer_side:
-        context.update(receipt_summary(document))
-    else:
+    # The issuer side's receipt table is the document page's own (views.receipts).
+    if not issuer_side:
         context["my_receipts"] = list(
             selectors.incoming_receipts(request.user, grants)
             .filter(document=document)
@@ -143,24 +138,3 @@ def attachment_rows(document: Document) -> list[dict]:
             }
         )
     return rows
-
-
-def receipt_summary(document: Document) -> dict:
-    """Per-recipient status for the issuer: counts and who has not yet acknowledged."""
-    receipts = list(
-        document.receipts.select_related("organization", "assignee").order_by(
-            "organization__order", "pk"
-        )
-    )
-    counts = Counter(r.status for r in receipts)
-    waiting = [r for r in receipts if r.status in (R.PENDING, R.DELIVERED)]
-    return {
-        "receipts": receipts,
-        "receipt_counts": [
-            {"status": s, "label": s.label, "count": counts.get(s, 0)}
-            for s in ReceiptStatus
-            if counts.get(s)
-        ],
-        "receipts_total": len(receipts),
-        "not_acknowledged": waiting,
-    }

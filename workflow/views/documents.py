@@ -24,6 +24,7 @@ from ..bookkeeping import open_task
 from ..middleware import request_grants
 from .account import recall_context
 from .card import document_context, format_date
+from .receipts import receipt_table_context
 from .sharing import sharing_context
 
 
@@ -110,6 +111,7 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         context.update(document_context(self.request, document, full=True))
         context["sharing"] = sharing_context(self.request, document)
         context["recall"] = recall_context(self.request, document)
+        context.update(receipt_table_context(self.request, document, context["allowed_actions"]))
         task = open_task(document)
         context["open_task"] = task
         if task is not None:

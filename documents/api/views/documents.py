@@ -194,6 +194,17 @@ class DocumentViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
         data = self.valid(s.ReasonSerializer)
         return self.fresh(services.recall(actor=request.user, document=document, **data))
 
+    @_action_schema(
+        s.ChaseSerializer,
+        "Chase (đôn đốc) recipients that lag (the issuer's clerk, the drafter, the signer)",
+    )
+    @action(detail=True, methods=["post"])
+    def chase(self, request, pk=None):
+        document = self.acting_on("chase")
+        data = self.valid(s.ChaseSerializer)
+        result = services.chase(actor=request.user, document=document, receipts=data["receipts"])
+        return self.fresh(result.document)
+
     @_action_schema(s.ReasonSerializer, "Withdraw a draft (drafter)")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):

@@ -11,15 +11,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.negotiation import DefaultContentNegotiation
 
-from documents import registers
+from documents import registers, spreadsheets
 from documents.choices import Direction
 from documents.downloads import file_response
 from documents.errors import InvalidInput
 from documents.selectors.registers import register_book
 
 from .common import LIST, ActorMixin, errors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FormatIsOurs(DefaultContentNegotiation):
@@ -113,7 +111,7 @@ class RegisterView(ActorMixin, viewsets.GenericViewSet):
         name = f"so-{book.direction}-{book.organization.code}-{year}"
         if kind == "xlsx":
             data = registers.to_xlsx(book, table, period=period)
-            return file_response(data, filename=f"{name}.xlsx", content_type=XLSX)
+            return file_response(data, filename=f"{name}.xlsx", content_type=spreadsheets.XLSX)
         data = registers.to_pdf(book, table, period=period)
         return file_response(
             data, filename=f"{name}.pdf", content_type="application/pdf", inline=True
