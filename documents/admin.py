@@ -108,7 +108,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         "at_shown",
         "actor_shown",
         "action_shown",
-        "document",
+        "document_shown",
         "change_shown",
     ]
     list_filter = [ActionFilter]
@@ -119,7 +119,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         "at_shown",
         "actor_shown",
         "action_shown",
-        "document",
+        "document_shown",
         "receipt_shown",
         "change_shown",
         "comment_shown",
@@ -131,6 +131,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("số thứ tự"), ordering="seq")
     def seq_shown(self, event):
         return event.seq
+
+    @admin.display(description=_("văn bản"), ordering="document")
+    def document_shown(self, event):
+        return event.document or "—"
 
     @admin.display(description=_("văn bản đến"))
     def receipt_shown(self, event):

@@ -1,7 +1,8 @@
 """viewflow's own pages under a process (detail, chart, task pages and actions) are the
 engine's, for administrators: anyone else gets 404 there (a task's screen excepted), and
-among administrators each answers 404 for what the person may not see; a document's process is the issuer side's alone, as its trail
-is (design §15.1); bulk pages list only visible tasks; no id in a URL costs a server error."""
+among administrators each answers 404 for what the person may not see; a document's process
+is the issuer side's alone, as its trail is (design §15.1); bulk pages list only visible
+tasks; no id in a URL costs a server error."""
 
 from __future__ import annotations
 
