@@ -6,11 +6,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from .lockout import locked_message, refused
 
 
 class SignInForm(AuthenticationForm):
+    # One message for a wrong name or password, the form's own (the page shows no second).
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),
+    }
+
     @property
     def locked_out(self) -> bool:
         return self.request is not None and refused(self.request)
@@ -22,4 +29,4 @@ class SignInForm(AuthenticationForm):
 
 
 class AdminSignInForm(SignInForm, AdminAuthenticationForm):
-    pass
+    error_messages = AdminAuthenticationForm.error_messages

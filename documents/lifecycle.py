@@ -38,7 +38,9 @@ class DocumentStatus(models.TextChoices):
     RETURNED = "returned", _("Bị trả lại")
     AWAITING_SIGNATURE = "awaiting_signature", _("Chờ ký")
     SIGNED = "signed", _("Đã ký")
-    ISSUED = "issued", _("Đã ban hành")
+    # Decree 30 Art. 15–18: numbered and dated (cấp số), then released (phát hành); "ban
+    # hành" would name both, so neither state is called by it.
+    ISSUED = "issued", _("Đã cấp số, chờ phát hành")
     DISPATCHED = "dispatched", _("Đã phát hành")
     COMPLETED = "completed", _("Hoàn thành")
     WITHDRAWN = "withdrawn", _("Đã hủy")
@@ -558,6 +560,15 @@ RECEIPT = Lifecycle(
 
 LIFECYCLES = (DOCUMENT, RECEIPT)
 
+#: The audit verbs of no document or receipt (a person's sign-ins, a refused request).
+OTHER_LABELS: dict[str, Promise] = {
+    "login": _("Đăng nhập"),
+    "logout": _("Đăng xuất"),
+    "login_failed": _("Đăng nhập không thành công"),
+    "locked_out": _("Tạm khóa đăng nhập"),
+    "refused": _("Bị từ chối truy cập"),
+}
+
 #: Every task kind, documents' first: the inbox's ``kind`` values.
 TASK_KINDS = tuple(dict.fromkeys([*DOCUMENT.tasks(), *RECEIPT.tasks()]))
 
@@ -586,4 +597,4 @@ def history_label(
     for lifecycle in (first, second):
         if verb in lifecycle.labels:
             return lifecycle.label(verb)
-    return verb
+    return str(OTHER_LABELS.get(verb, verb))

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from documents.models import Document, Receipt, Urgency
+from documents.templatetags.vanban import ho_ten
 
 from .models import Notification, NotificationKind
 
@@ -193,7 +194,7 @@ def external_message(receipt: Receipt, address: str) -> EmailMessage:
     ]
     signer = document.signer
     if signer is not None:
-        lines.append(f"- Người ký: {signer.get_full_name() or signer}")
+        lines.append(f"- Người ký: {ho_ten(signer)}")
     message = EmailMessage(
         subject=_one_line(f"{urgency_tag(document.urgency)}{document.symbol}: {document.title}"),
         body="\n".join(lines),

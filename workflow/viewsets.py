@@ -20,6 +20,7 @@ from viewflow.workflow.flow.views import (
     DashboardProcessListView,
     DashboardTaskListView,
 )
+from viewflow.workflow.flow.viewset import NestedFlowsApp
 from viewflow.workflow.models import Task
 
 from accounts import views as sign_ins
@@ -107,12 +108,27 @@ def visible_process(request, flow_class, process_pk: int, task_pk: int | None = 
     return process
 
 
-def _guarded(view, flow_class):
+#: The pages of viewflow a person reaches from the site: a task's screen, taking a task from
+#: the queue, and the flow's index (it sends them to Hộp việc). The others (process and task
+#: lists, a process's detail and chart, a task's detail, undo, cancel) are the engine's, for
+#: administrators only (``is_administrator``); anyone else gets 404, as for a page that is
+#: not there.
+PERSON_PAGES = frozenset({"execute", "assign"})
+
+
+def is_administrator(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.is_staff))
+
+
+def _guarded(view, flow_class, name: str | None = None):
     """Every page under a process (its detail, chart, task pages and actions) first finds
     the process visible; what the person may do there is the page's own check."""
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
+        technical = name not in PERSON_PAGES and not (name == "index" and not kwargs)
+        if technical and not is_administrator(request.user):
+            raise NotFound()
         if "process_pk" in kwargs:
             visible_process(request, flow_class, kwargs["process_pk"], kwargs.get("task_pk"))
         return view(request, *args, **kwargs)
@@ -126,7 +142,7 @@ def _guard_patterns(patterns: list, flow_class) -> list:
         if isinstance(pattern, URLResolver):
             _guard_patterns(pattern.url_patterns, flow_class)
         elif isinstance(pattern, URLPattern):
-            pattern.callback = _guarded(pattern.callback, flow_class)
+            pattern.callback = _guarded(pattern.callback, flow_class, pattern.name)
     return patterns
 
 
@@ -186,6 +202,16 @@ class InboxApp(SignedInMixin, WorkflowAppViewset):
     queue_view_class = lists.QueueView
     archive_view_class = lists.ArchiveView
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for child in self._children:
+            if isinstance(child, NestedFlowsApp):
+                # The task screens live under viewflow's app of the flows: their sidebar is
+                # Hộp việc's, not a list of the flows' technical pages.
+                child.title = self.title
+                child.menu_template_name = self.menu_template_name
+                child.get_context_data = self.get_context_data
+
     @property
     def index_path(self):
         return path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
@@ -206,6 +232,11 @@ class OutgoingApp(SignedInMixin, Application):
     menu_template_name = "workflow/menu_outgoing.html"
 
     index_path = path("", documents.OutgoingListView.as_view(), name="index")
+
+    def get_context_data(self, request):
+        # The menu offers drafting only to whom the draft form lets in.
+        return {"may_draft": documents.may_draft(request)}
+
     create_path = path("soan-thao/", documents.DraftCreateView.as_view(), name="create")
     detail_path = path("<int:pk>/", documents.DocumentDetailView.as_view(), name="detail")
     pdf_path = path("<int:pk>/pdf/", documents.DocumentPdfView.as_view(), name="pdf")

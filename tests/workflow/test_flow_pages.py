@@ -1,6 +1,8 @@
-"""viewflow's own pages under a process (detail, chart, task pages and actions) answer 404 for
-what the person may not see; a document's process is the issuer side's alone, as its trail
-is (design §15.1); bulk pages list only visible tasks; no id in a URL costs a server error."""
+"""viewflow's own pages under a process (detail, chart, task pages and actions) are the
+engine's, for administrators: anyone else gets 404 there (a task's screen excepted), and
+among administrators each answers 404 for what the person may not see; a document's process
+is the issuer side's alone, as its trail is (design §15.1); bulk pages list only visible
+tasks; no id in a URL costs a server error."""
 
 from __future__ import annotations
 
@@ -25,8 +27,14 @@ def delivered(world):
     return doc
 
 
-def _as(client, username):
-    client.force_login(user(username))
+def _as(client, username, staff: bool = True):
+    """Signed in as ``username``, an administrator (staff) unless ``staff`` is False: the
+    technical pages are theirs; what each of them sees there is still need to know."""
+    person = user(username)
+    if person.is_staff != staff:
+        person.is_staff = staff
+        person.save(update_fields=["is_staff"])
+    client.force_login(person)
     return client
 
 
@@ -68,6 +76,23 @@ def test_process_pages_answer_404_to_who_may_not_see_them(
     for page in _pages(IN, copy_process.pk, open_task(bacson)):
         got = client.get(page)
         assert (got.status_code == 404) == (incoming == 404), (viewer, page, got.status_code)
+
+
+def test_the_technical_pages_are_not_there_for_whoever_is_not_an_administrator(client, delivered):
+    _as(client, "vanthu", staff=False)
+    doc_process = process_for(delivered)
+    done = Task.objects.filter(process=doc_process, flow_task_type="HUMAN").first()
+    pages = [*_pages(OUT, doc_process.pk, done), f"{OUT}/flows/", f"{OUT}/tasks/", f"{OUT}/chart/"]
+    for page in pages:
+        assert client.get(page).status_code == 404, page
+    # Her own task's screen is hers all the same, and Hộp việc names no technical page.
+    bacson = open_task(receipt_for(delivered, "bacson"))
+    _as(client, "vt.bacson", staff=False)
+    execute = bacson.flow_task.reverse("execute", args=[bacson.process_id, bacson.pk])
+    screen = client.get(execute)
+    assert screen.status_code == 200
+    menu = screen.content.decode()
+    assert f"{IN}/flows/" not in menu and f"{IN}/tasks/" not in menu and "Quy trình" not in menu
 
 
 def test_a_task_of_another_process_or_a_huge_id_is_not_found(client, delivered):

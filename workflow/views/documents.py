@@ -61,7 +61,7 @@ class OutgoingListView(LoginRequiredMixin, generic.TemplateView):
             statuses=DocumentStatus.choices,
             doc_types=DocType.choices,
             current={"status": status, "doc_type": doc_type, "q": q},
-            can_draft=bool(grants.orgs_with(RoleCode.DRAFTER)),
+            can_draft=may_draft(self.request),
             title=gettext_lazy("Văn bản đi"),
         )
         return context
@@ -123,9 +123,17 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         return context
 
 
+def _drafting_orgs(request) -> list:
+    return sorted(request_grants(request).orgs_with(RoleCode.DRAFTER))
+
+
+def may_draft(request) -> bool:
+    """May this person open the draft form (the menu and buttons offer it only then)."""
+    return bool(request.user.is_authenticated and _drafting_orgs(request))
+
+
 def _drafting_org(request) -> Organization:
-    grants = request_grants(request)
-    orgs = sorted(grants.orgs_with(RoleCode.DRAFTER))
+    orgs = _drafting_orgs(request)
     if not orgs:
         raise PermissionDenied
     return Organization.objects.get(pk=orgs[0])

@@ -26,10 +26,12 @@ from documents.choices import SignatureStatus
 from documents.errors import Conflict, Forbidden, InvalidInput, NotFound, OtpLocked
 from documents.models import Document, Receipt
 from documents.signing import SigningUnavailable
+from documents.templatetags.vanban import ho_ten
 
 from .. import forms
 from ..middleware import CONCURRENT_MESSAGE, request_grants
 from .card import decision_context, document_context, document_url
+from .versions import compared
 
 
 def _submit(actor, document, data) -> str:
@@ -59,9 +61,7 @@ def _sign(actor, document, data) -> str:
             actor=actor, document=document, signer=data["signer"], comment=data.get("comment", "")
         )
         signer = document.signer
-        return _("Đã chuyển văn bản cho đồng chí %(name)s ký.") % {
-            "name": signer.get_full_name() or signer.username if signer else ""
-        }
+        return _("Đã chuyển văn bản cho đồng chí %(name)s ký.") % {"name": ho_ten(signer)}
     services.sign(
         actor=actor, document=document, decision=data["decision"], comment=data["comment"]
     )
@@ -129,6 +129,10 @@ STEPS: dict[str, Step] = {
 #: The steps that decide on a draft: their screens show the body, the attachments and the
 #: earlier comments beside the form, so nobody approves, signs or revises blind.
 DECISION_STEPS = frozenset({"review", "format_check", "sign", "revise"})
+
+#: Of those, the steps that judge a submitted version: they show what changed since the
+#: version before, when there is one.
+COMPARING_STEPS = frozenset({"review", "format_check", "sign"})
 
 
 def perform(step: str, actor, artifact, data: dict) -> str:
@@ -262,4 +266,7 @@ class TaskView(generic.FormView):
         )
         if context["decides"]:
             context.update(decision_context(self.request, document))
+        if context["decides"] and self.step in COMPARING_STEPS:
+            comparison = compared(document)
+            context["comparison"] = comparison if comparison.get("previous") else None
         return context

@@ -44,6 +44,29 @@ def word_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(out))  # nosec B308, B703
 
 
+def compared(document: Document, number: int | None = None) -> dict:
+    """Version ``number`` of ``document`` (its latest when None) and what changed since the
+    version before: the version page's and the decision screens' one comparison. Empty when
+    there is no such version."""
+    rows = DocumentVersion.objects.filter(document=document).select_related("created_by")
+    if number is None:
+        latest = rows.order_by("-number").values_list("number", flat=True).first()
+        if latest is None:
+            return {}
+        number = latest
+    versions = {v.number: v for v in rows.filter(number__in=[number - 1, number])}
+    version = versions.get(number)
+    if version is None:
+        return {}
+    previous = versions.get(number - 1)
+    return {
+        "version": version,
+        "previous": previous,
+        "title_diff": word_diff(previous.title, version.title) if previous else None,
+        "body_diff": word_diff(previous.body, version.body) if previous else None,
+    }
+
+
 class VersionView(LoginRequiredMixin, generic.TemplateView):
     """One version's trích yếu and body, and what changed since the version before."""
 
@@ -64,22 +87,12 @@ class VersionView(LoginRequiredMixin, generic.TemplateView):
             raise selectors.not_visible(Document, pk)
         if number > MAX_NUMBER:
             raise NotFound()
-        versions = {
-            v.number: v
-            for v in DocumentVersion.objects.filter(
-                document=document, number__in=[number - 1, number]
-            ).select_related("created_by")
-        }
-        version = versions.get(number)
-        if version is None:
+        comparison = compared(document, number)
+        if not comparison:
             raise NotFound()
-        previous = versions.get(number - 1)
         context.update(
             document=document,
-            version=version,
-            previous=previous,
-            title_diff=word_diff(previous.title, version.title) if previous else None,
-            body_diff=word_diff(previous.body, version.body) if previous else None,
+            **comparison,
             versions=list(document.versions.order_by("number").values_list("number", flat=True)),
             title=_("Phiên bản %(number)s") % {"number": number},
         )
