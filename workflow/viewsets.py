@@ -126,11 +126,12 @@ def _guarded(view, flow_class, name: str | None = None):
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
+        # Visibility first, so a hidden document's refusal is on record whatever the page.
+        if "process_pk" in kwargs:
+            visible_process(request, flow_class, kwargs["process_pk"], kwargs.get("task_pk"))
         technical = name not in PERSON_PAGES and not (name == "index" and not kwargs)
         if technical and not is_administrator(request.user):
             raise NotFound()
-        if "process_pk" in kwargs:
-            visible_process(request, flow_class, kwargs["process_pk"], kwargs.get("task_pk"))
         return view(request, *args, **kwargs)
 
     return guarded
