@@ -89,12 +89,14 @@ class Actor:
     recipient organisation of a receipt); ``person`` names the artifact's field holding one
     person (``drafter``, ``signer``, ``assignee``). With both, the person named, or a deputy
     holding that person's ``role`` by delegation that day; while nobody is named, any holder
-    of ``role``. ``any_of`` joins several. An actor with none of them is the system itself
-    (delivery, settling): no person may take its actions.
+    of ``role``. ``handler``: each person given that part of a receipt's assignment
+    (``handling.HandlerRole``) while it is open. ``any_of`` joins several. An actor with
+    none of them is the system itself (delivery, settling): no person may take its actions.
     """
 
     role: str = ""
     person: str = ""
+    handler: str = ""
     any_of: tuple[Actor, ...] = ()
 
     def __or__(self, other: Actor) -> Actor:
@@ -105,7 +107,7 @@ class Actor:
 
     @property
     def is_system(self) -> bool:
-        return not (self.role or self.person or self.any_of)
+        return not (self.role or self.person or self.handler or self.any_of)
 
     @property
     def is_queue(self) -> bool:
@@ -131,6 +133,8 @@ def designated(field_name: str, code: str) -> Actor:
 SYSTEM = Actor()
 DRAFTER = person("drafter")
 ASSIGNEE = person("assignee")
+#: The phối hợp handlers of a receipt, each until they have sent their contribution.
+COORDINATOR = Actor(handler="phoi_hop")
 DESIGNATED_SIGNER = designated("signer", RoleCode.SIGNER)
 
 
@@ -195,9 +199,11 @@ class Task:
 
 @dataclass(frozen=True)
 class State:
+    # ``side_task`` waits beside ``task`` for each of several people, e.g. phối hợp handlers.
     status: str
     actions: tuple[Action, ...] = ()
     task: Task | None = None
+    side_task: Task | None = None
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
@@ -296,6 +302,9 @@ class Lifecycle:
 
     def task_states(self) -> dict[str, Task]:
         return {s.status: s.task for s in self.states if s.task is not None}
+
+    def side_task_states(self) -> dict[str, Task]:
+        return {s.status: s.side_task for s in self.states if s.side_task is not None}
 
     def task_owner(self, task: Task, status: str) -> tuple[Actor, Guard | None]:
         declared = self.state(status).action(task.action)
@@ -500,6 +509,16 @@ DOCUMENT = Lifecycle(
     published={"sign": False, "register": False, "dispatch": False, "recall": True},
 )
 
+#: The chủ trì handler reports and completes; each phối hợp handler sends a contribution,
+#: their own task; both post progress on the way, which leaves the state as it is.
+HANDLING = (
+    Action("progress", ASSIGNEE | COORDINATOR),
+    Action("contribute", COORDINATOR),
+    Action("complete", ASSIGNEE, {"complete": R.COMPLETED}),
+)
+HANDLE_TASK = Task("complete", _("Xử lý và báo cáo"), "complete")
+COORDINATE_TASK = Task("coordinate", _("Phối hợp xử lý"), "contribute")
+
 RECEIPT = Lifecycle(
     name="receipt",
     organization_field="organization",
@@ -524,17 +543,11 @@ RECEIPT = Lifecycle(
         ),
         State(
             R.ASSIGNED,
-            actions=(
-                Action("start", ASSIGNEE, {"start": R.IN_PROGRESS}),
-                Action("complete", ASSIGNEE, {"complete": R.COMPLETED}),
-            ),
-            task=Task("complete", _("Xử lý và báo cáo"), "complete"),
+            actions=(Action("start", ASSIGNEE, {"start": R.IN_PROGRESS}), *HANDLING),
+            task=HANDLE_TASK,
+            side_task=COORDINATE_TASK,
         ),
-        State(
-            R.IN_PROGRESS,
-            actions=(Action("complete", ASSIGNEE, {"complete": R.COMPLETED}),),
-            task=Task("complete", _("Xử lý và báo cáo"), "complete"),
-        ),
+        State(R.IN_PROGRESS, actions=HANDLING, task=HANDLE_TASK, side_task=COORDINATE_TASK),
         State(R.REFUSED),
         State(R.COMPLETED),
     ),
@@ -544,6 +557,8 @@ RECEIPT = Lifecycle(
         "refuse": _("Từ chối tiếp nhận"),
         "assign": _("Phân công"),
         "start": _("Bắt đầu xử lý"),
+        "progress": _("Cập nhật tiến độ"),
+        "contribute": _("Gửi ý kiến phối hợp"),
         "complete": _("Hoàn thành"),
         "delivery_problem": _("Lỗi chuyển văn bản"),
         "register_incoming": _("Vào sổ văn bản đến"),
@@ -552,8 +567,9 @@ RECEIPT = Lifecycle(
 
 LIFECYCLES = (DOCUMENT, RECEIPT)
 
-#: Every task kind, documents' first: the inbox's ``kind`` values.
+#: Every task kind, documents' first: the inbox's ``kind`` values; side tasks have no flow node.
 TASK_KINDS = tuple(dict.fromkeys([*DOCUMENT.tasks(), *RECEIPT.tasks()]))
+SIDE_TASKS = {t.kind: t for lc in LIFECYCLES for t in lc.side_task_states().values()}
 
 
 #: What a document's decision step reads as in the history, by its outcome. The content

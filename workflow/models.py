@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_NEAR = "deadline_near", _("Sắp đến hạn xử lý")
     DEADLINE_PAST = "deadline_past", _("Quá hạn xử lý")
     RECALLED = "recalled", _("Văn bản bị thu hồi")
+    ASSIGNED = "assigned", _("Được phân công")
 
 
 class Notification(models.Model):

@@ -5,10 +5,12 @@ import logging
 
 from django.dispatch import receiver
 
-from documents.models import Document, Urgency
-from documents.signals import document_dispatched, document_recalled
+from documents.handling import HandlerRole, ReceiptHandler
+from documents.models import Document, Receipt, Urgency
+from documents.signals import document_dispatched, document_recalled, stepped
 
-from . import tasks
+from . import notifications, tasks
+from .models import NotificationKind
 
 log = logging.getLogger(__name__)
 
@@ -31,3 +33,37 @@ def enqueue_recall_notice(sender, document_id: int, **kwargs) -> None:
         tasks.notify_recall.apply_async((document_id,), priority=tasks.BACKGROUND_PRIORITY)
     except Exception:
         log.exception("could not enqueue the recall notice of document %s", document_id)
+
+
+#: What each part of an assignment is told, in its notification.
+ASSIGNED_TEXT = {
+    HandlerRole.LEAD: "Đồng chí được phân công chủ trì xử lý",
+    HandlerRole.COORDINATE: "Đồng chí được phân công phối hợp xử lý",
+    HandlerRole.INFORM: "Văn bản chuyển đồng chí để biết",
+}
+
+
+@receiver(stepped, dispatch_uid="workflow.assigned")
+def notify_assigned(sender, artifacts: list, action: str, actor=None, **kwargs) -> None:
+    """Each person the leader's assignment names is told, inside the step's transaction: the
+    chủ trì and phối hợp handlers beside their task, the để biết people as their only word."""
+    if sender is not Receipt or action != "assign":
+        return
+    for receipt in artifacts:
+        handlers = ReceiptHandler.objects.filter(receipt=receipt).select_related("user")
+        deadline = f" (hạn {receipt.deadline:%d/%m/%Y})" if receipt.deadline else ""
+        for part, text in ASSIGNED_TEXT.items():
+            users = [h.user for h in handlers if h.role == part]
+            notifications.notify(
+                users=users,
+                kind=NotificationKind.ASSIGNED,
+                key=part,
+                receipt=receipt,
+                private=bool(receipt.document is not None and receipt.document.is_secret),
+                text=f"{urgency(receipt)}{text}{deadline}: "
+                f"{notifications.describe_receipt(receipt)}",
+            )
+
+
+def urgency(receipt: Receipt) -> str:
+    return notifications.urgency_tag(receipt.urgency)

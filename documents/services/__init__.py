@@ -7,6 +7,7 @@ else sets a state or writes an audit row. One module per stage of the lifecycle.
 """
 
 from .drafting import RecipientInput, add_attachment, create_draft, edit_draft
+from .handling import contribute, post_progress
 from .outgoing import (
     Decision,
     dispatch,
@@ -38,6 +39,7 @@ __all__ = [
     "add_attachment",
     "assign",
     "complete",
+    "contribute",
     "create_draft",
     "deliver",
     "deliver_many",
@@ -46,6 +48,7 @@ __all__ = [
     "give_opinion",
     "hand_over",
     "mark_delivery_problem",
+    "post_progress",
     "recall",
     "refuse",
     "register",
