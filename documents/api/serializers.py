@@ -13,6 +13,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from documents import selectors
+from documents.handling import HandlerRole
+from documents.lifecycle import SIDE_TASKS
 from documents.models import (
     AuthorityPrefix,
     DocType,
@@ -398,6 +400,27 @@ class DocumentSerializer(ActorContextMixin, serializers.Serializer):
         return [r.pk for r in obj.references.all()]
 
 
+class CoordinatorSerializer(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    contribution = serializers.CharField(allow_blank=True)
+    contributed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProgressNoteSerializer(serializers.Serializer):
+    author = serializers.CharField(source="author.username")
+    note = serializers.CharField()
+    at = serializers.DateTimeField(source="created_at")
+
+
+class HandlingSerializer(serializers.Serializer):
+    instruction = serializers.CharField(allow_blank=True, help_text="ý kiến chỉ đạo")
+    coordinators = CoordinatorSerializer(many=True, help_text="the phối hợp handlers")
+    informed = serializers.ListField(
+        child=serializers.CharField(), help_text="usernames told for information (để biết)"
+    )
+    progress = ProgressNoteSerializer(many=True, help_text="cập nhật tiến độ, oldest first")
+
+
 class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
     id = serializers.IntegerField()
     document = serializers.IntegerField(source="document_id", allow_null=True)
@@ -430,9 +453,33 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
         "secret document for an outside recipient); empty when all is well",
     )
     available_actions = serializers.SerializerMethodField()
+    handling = serializers.SerializerMethodField(
+        help_text="the assignment at the receiving organisation — the ý kiến chỉ đạo, the "
+        "phối hợp handlers with their contributions, the people để biết and the progress "
+        "notes, oldest first — for that organisation's people and those it names; null for "
+        "the issuer's side and before assignment"
+    )
 
     def get_title(self, obj) -> str:
         return obj.document.title if obj.document_id else obj.sender_title
+
+    @extend_schema_field(HandlingSerializer(allow_null=True))
+    def get_handling(self, obj) -> dict | None:
+        request = self.context["request"]
+        handlers = list(obj.handlers.all())
+        inside = obj.organization_id in self.context["grants"].member_of or any(
+            h.user_id == request.user.pk for h in handlers
+        )
+        if not inside or not handlers:
+            return None
+        return HandlingSerializer(
+            {
+                "instruction": obj.instruction,
+                "coordinators": [h for h in handlers if h.role == HandlerRole.COORDINATE],
+                "informed": [h.user.username for h in handlers if h.role == HandlerRole.INFORM],
+                "progress": list(obj.progress_notes.all()),
+            }
+        ).data
 
     def get_symbol(self, obj) -> str:
         return obj.document.symbol if obj.document_id else obj.sender_symbol
@@ -443,8 +490,41 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = username_field(help_text="username of a member of the receiving organisation")
+    assignee = username_field(
+        help_text="username of a member of the receiving organisation: the chủ trì handler"
+    )
     deadline = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD")
+    coordinators = serializers.ListField(
+        child=username_field(),
+        required=False,
+        default=list,
+        help_text="usernames of the phối hợp handlers (members of the receiving organisation); "
+        "each gets a 'coordinate' task",
+    )
+    informed = serializers.ListField(
+        child=username_field(),
+        required=False,
+        default=list,
+        help_text="usernames of the people told for information (để biết)",
+    )
+    instruction = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="ý kiến chỉ đạo"
+    )
+
+
+class ProgressSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="cập nhật tiến độ"
+    )
+
+
+class ContributionSerializer(serializers.Serializer):
+    contribution = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="the phối hợp handler's part, sent to the chủ trì",
+    )
 
 
 class ReportSerializer(serializers.Serializer):
@@ -477,7 +557,7 @@ class AuditEventSerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=selectors.TASK_KINDS, source="t_kind")
+    kind = serializers.ChoiceField(choices=(*selectors.TASK_KINDS, *SIDE_TASKS), source="t_kind")
     document = serializers.IntegerField(source="t_document", allow_null=True)
     receipt = serializers.IntegerField(source="t_receipt", allow_null=True)
     title = serializers.CharField(source="t_title", allow_blank=True)

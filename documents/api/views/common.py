@@ -102,4 +102,6 @@ class ActorMixin:
 
 
 def receipt_rows(qs: QuerySet[Receipt]) -> QuerySet[Receipt]:
-    return qs.select_related("document__issuer", "organization", "assignee")
+    return qs.select_related("document__issuer", "organization", "assignee").prefetch_related(
+        "handlers__user", "progress_notes__author"
+    )
