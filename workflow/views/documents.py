@@ -23,6 +23,7 @@ from ..bookkeeping import open_task
 from ..middleware import request_grants
 from .account import recall_context
 from .card import document_context, format_date
+from .receiving import may_acknowledge, my_receipts_context
 from .sharing import sharing_context
 
 
@@ -85,7 +86,13 @@ class IncomingListView(LoginRequiredMixin, generic.TemplateView):
         rows = list(page.object_list)
         for receipt in rows:
             receipt.received_on = format_date(receipt.received_at)
-        context.update(page=page, receipts=rows, title=gettext_lazy("Văn bản đến"))
+            receipt.may_acknowledge = may_acknowledge(grants, self.request.user, receipt)
+        context.update(
+            page=page,
+            receipts=rows,
+            can_acknowledge_any=any(r.may_acknowledge for r in rows),
+            title=gettext_lazy("Văn bản đến"),
+        )
         return context
 
 
@@ -109,6 +116,7 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         context.update(document_context(self.request, document, full=True))
         context["sharing"] = sharing_context(self.request, document)
         context["recall"] = recall_context(self.request, document)
+        context["mine"] = my_receipts_context(self.request, context.get("my_receipts", []))
         task = open_task(document)
         context["open_task"] = task
         if task is not None:
