@@ -69,8 +69,9 @@ def test_the_clerk_takes_a_copy_in_from_the_document_page(world, client, committ
     assert task_url(receipt) in sign_in(client, "ld.bacson").get(page_url).content.decode()
     handler = sign_in(client, "cb.bacson").get(page_url).content.decode()
     assert task_url(receipt) not in handler
-    assert sign_in(client, "cb.trungson").get(page_url).status_code in (200, 404)
-    assert "Phân công xử lý" not in text_of(client.get(page_url))
+    assert sign_in(client, "vt.quangdai").get(page_url).status_code == 404
+    assert client.post("/incoming/tiep-nhan/", {"receipt": receipt.pk}).status_code == 302
+    assert Receipt.objects.get(pk=receipt.pk).incoming_number == receipt.incoming_number
 
 
 def test_an_unverified_signature_sends_the_clerk_to_the_task_screen(world, client, committed):

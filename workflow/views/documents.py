@@ -116,7 +116,9 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         context.update(document_context(self.request, document, full=True))
         context["sharing"] = sharing_context(self.request, document)
         context["recall"] = recall_context(self.request, document)
-        context["mine"] = my_receipts_context(self.request, context.get("my_receipts", []))
+        context["mine"] = my_receipts_context(
+            self.request, context.get("my_receipts", []), open_task=open_task
+        )
         task = open_task(document)
         context["open_task"] = task
         if task is not None:

@@ -5,6 +5,7 @@ service call; what is offered comes from ``selectors.allowed_actions``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+from viewflow.workflow.models import Task
 
 from documents import selectors, services
 from documents.choices import SignatureStatus
@@ -51,12 +53,12 @@ class MyReceipt:
         return self.receipt.status == "completed"
 
 
-def my_receipts_context(request, receipts: list[Receipt]) -> list[MyReceipt]:
-    """The person's own copies of the document, each with what they may do next."""
-    # The task screens import this module while the flows are being built, and the
-    # bookkeeping imports the flows: it is looked up when a page is drawn.
-    from ..bookkeeping import open_task
-
+def my_receipts_context(
+    request, receipts: list[Receipt], *, open_task: Callable[[Receipt], Task | None] | None = None
+) -> list[MyReceipt]:
+    """The person's own copies of the document, each with what they may do next; with
+    ``open_task`` (the bookkeeping's, which the task screens cannot import: it imports the
+    flows, which import them), the screen of that next step."""
     if not receipts:
         return []
     grants = request_grants(request)
@@ -71,7 +73,7 @@ def my_receipts_context(request, receipts: list[Receipt]) -> list[MyReceipt]:
         row.informed = [h for h in handlers if h.role == HandlerRole.INFORM]
         row.notes = list(receipt.progress_notes.all())
         declared = RECEIPT.task_for(receipt)
-        if declared is not None and declared.action in actions:
+        if open_task is not None and declared is not None and declared.action in actions:
             task = open_task(receipt)
             if task is not None and task.flow_task.can_execute(request.user, task):
                 row.task_url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
