@@ -4,7 +4,8 @@ through the services, so the admin may look but not touch."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .lifecycle import DocumentStatus, ReceiptStatus, history_label
+from .history import history_label
+from .lifecycle import DocumentStatus, ReceiptStatus
 from .models import (
     Attachment,
     AuditEvent,

@@ -91,12 +91,14 @@ class Actor:
     recipient organisation of a receipt); ``person`` names the artifact's field holding one
     person (``drafter``, ``signer``, ``assignee``). With both, the person named, or a deputy
     holding that person's ``role`` by delegation that day; while nobody is named, any holder
-    of ``role``. ``any_of`` joins several. An actor with none of them is the system itself
-    (delivery, settling): no person may take its actions.
+    of ``role``. ``handler``: each person given that part of a receipt's assignment
+    (``handling.HandlerRole``) while it is open. ``any_of`` joins several. An actor with
+    none of them is the system itself (delivery, settling): no person may take its actions.
     """
 
     role: str = ""
     person: str = ""
+    handler: str = ""
     any_of: tuple[Actor, ...] = ()
 
     def __or__(self, other: Actor) -> Actor:
@@ -107,7 +109,7 @@ class Actor:
 
     @property
     def is_system(self) -> bool:
-        return not (self.role or self.person or self.any_of)
+        return not (self.role or self.person or self.handler or self.any_of)
 
     @property
     def is_queue(self) -> bool:
@@ -133,6 +135,8 @@ def designated(field_name: str, code: str) -> Actor:
 SYSTEM = Actor()
 DRAFTER = person("drafter")
 ASSIGNEE = person("assignee")
+#: The phối hợp handlers of a receipt, each until they have sent their contribution.
+COORDINATOR = Actor(handler="phoi_hop")
 DESIGNATED_SIGNER = designated("signer", RoleCode.SIGNER)
 
 
@@ -197,9 +201,11 @@ class Task:
 
 @dataclass(frozen=True)
 class State:
+    # ``side_task`` waits beside ``task`` for each of several people, e.g. phối hợp handlers.
     status: str
     actions: tuple[Action, ...] = ()
     task: Task | None = None
+    side_task: Task | None = None
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
@@ -298,6 +304,9 @@ class Lifecycle:
 
     def task_states(self) -> dict[str, Task]:
         return {s.status: s.task for s in self.states if s.task is not None}
+
+    def side_task_states(self) -> dict[str, Task]:
+        return {s.status: s.side_task for s in self.states if s.side_task is not None}
 
     def task_owner(self, task: Task, status: str) -> tuple[Actor, Guard | None]:
         declared = self.state(status).action(task.action)
@@ -508,6 +517,16 @@ DOCUMENT = Lifecycle(
     published={"sign": False, "register": False, "dispatch": False, "recall": True},
 )
 
+#: The chủ trì handler reports and completes; each phối hợp handler sends a contribution,
+#: their own task; both post progress on the way, which leaves the state as it is.
+HANDLING = (
+    Action("progress", ASSIGNEE | COORDINATOR),
+    Action("contribute", COORDINATOR),
+    Action("complete", ASSIGNEE, {"complete": R.COMPLETED}),
+)
+HANDLE_TASK = Task("complete", _("Xử lý và báo cáo"), "complete")
+COORDINATE_TASK = Task("coordinate", _("Phối hợp xử lý"), "contribute")
+
 RECEIPT = Lifecycle(
     name="receipt",
     organization_field="organization",
@@ -532,17 +551,11 @@ RECEIPT = Lifecycle(
         ),
         State(
             R.ASSIGNED,
-            actions=(
-                Action("start", ASSIGNEE, {"start": R.IN_PROGRESS}),
-                Action("complete", ASSIGNEE, {"complete": R.COMPLETED}),
-            ),
-            task=Task("complete", _("Xử lý và báo cáo"), "complete"),
+            actions=(Action("start", ASSIGNEE, {"start": R.IN_PROGRESS}), *HANDLING),
+            task=HANDLE_TASK,
+            side_task=COORDINATE_TASK,
         ),
-        State(
-            R.IN_PROGRESS,
-            actions=(Action("complete", ASSIGNEE, {"complete": R.COMPLETED}),),
-            task=Task("complete", _("Xử lý và báo cáo"), "complete"),
-        ),
+        State(R.IN_PROGRESS, actions=HANDLING, task=HANDLE_TASK, side_task=COORDINATE_TASK),
         State(R.REFUSED),
         State(R.COMPLETED),
     ),
@@ -552,6 +565,8 @@ RECEIPT = Lifecycle(
         "refuse": _("Từ chối tiếp nhận"),
         "assign": _("Phân công"),
         "start": _("Bắt đầu xử lý"),
+        "progress": _("Cập nhật tiến độ"),
+        "contribute": _("Gửi ý kiến phối hợp"),
         "complete": _("Hoàn thành"),
         "delivery_problem": _("Lỗi chuyển văn bản"),
         "register_incoming": _("Vào sổ văn bản đến"),
@@ -560,41 +575,6 @@ RECEIPT = Lifecycle(
 
 LIFECYCLES = (DOCUMENT, RECEIPT)
 
-#: The audit verbs of no document or receipt (a person's sign-ins, a refused request).
-OTHER_LABELS: dict[str, Promise] = {
-    "login": _("Đăng nhập"),
-    "logout": _("Đăng xuất"),
-    "login_failed": _("Đăng nhập không thành công"),
-    "locked_out": _("Tạm khóa đăng nhập"),
-    "refused": _("Bị từ chối truy cập"),
-}
-
-#: Every task kind, documents' first: the inbox's ``kind`` values.
+#: Every task kind, documents' first: the inbox's ``kind`` values; side tasks have no flow node.
 TASK_KINDS = tuple(dict.fromkeys([*DOCUMENT.tasks(), *RECEIPT.tasks()]))
-
-
-#: What a document's decision step reads as in the history, by its outcome. The content
-#: review and the format check share the verb ``review`` (and the signer's return is a
-#: ``sign``): a clerk reads a return as a return, whoever made it, and an approval as the
-#: check it was, told apart by the state it was made in.
-RETURNED_LABEL = _("Trả lại")
-DECISION_LABELS: dict[tuple[str, str], Promise] = {
-    ("review", S.IN_REVIEW): _("Duyệt"),
-    ("review", S.FORMAT_CHECK): _("Kiểm tra thể thức"),
-}
-
-
-def history_label(
-    verb: str, *, receipt: bool = False, data: dict | None = None, from_status: str = ""
-) -> str:
-    """The label of an audit verb in the document's history; ``data`` and ``from_status``
-    are the event's, which tell a return from an approval."""
-    if not receipt and (data or {}).get("decision") == "return":
-        return str(RETURNED_LABEL)
-    if not receipt and (verb, from_status) in DECISION_LABELS:
-        return str(DECISION_LABELS[(verb, from_status)])
-    first, second = (RECEIPT, DOCUMENT) if receipt else (DOCUMENT, RECEIPT)
-    for lifecycle in (first, second):
-        if verb in lifecycle.labels:
-            return lifecycle.label(verb)
-    return str(OTHER_LABELS.get(verb, verb))
+SIDE_TASKS = {t.kind: t for lc in LIFECYCLES for t in lc.side_task_states().values()}

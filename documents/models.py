@@ -400,6 +400,7 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
         related_name="assigned_receipts",
     )
     deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    instruction = models.TextField(_("ý kiến chỉ đạo"), blank=True)
     report = models.TextField(_("báo cáo kết quả"), blank=True)
     reason = models.TextField(_("lý do từ chối"), blank=True)
     delivery_problem = models.CharField(_("vấn đề khi chuyển"), max_length=255, blank=True)
@@ -473,8 +474,8 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
         self.book, self.incoming_number, self.received_at = book, number, at
 
     @transition(field=status, **RECEIPT.fsm("assign"))
-    def assign(self, *, assignee, deadline) -> None:
-        self.assignee, self.deadline = assignee, deadline
+    def assign(self, *, assignee, deadline, instruction: str = "") -> None:
+        self.assignee, self.deadline, self.instruction = assignee, deadline, instruction
 
     @transition(field=status, **RECEIPT.fsm("start"))
     def start(self) -> None:
@@ -589,5 +590,6 @@ class AuditEvent(models.Model):
 # modules; imported here so Django finds the models.
 from .exchanged import ExchangedDocument  # noqa: E402, F401
 from .freshness import Freshness  # noqa: E402, F401
+from .handling import ProgressNote, ReceiptHandler  # noqa: E402, F401
 from .obligations import Obligation, ObligationItem, Reply  # noqa: E402, F401
 from .originals import SignedPdf  # noqa: E402, F401

@@ -181,8 +181,31 @@ def override_reason_field() -> forms.CharField:
     )
 
 
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{ho_ten(obj)} ({obj.username})"
+
+
 class AssignForm(forms.Form):
-    assignee = MemberChoiceField(label=_("Người xử lý"), queryset=User.objects.none())
+    """One chủ trì handler, any phối hợp handlers and people để biết, all of the receiving
+    organisation; the service refuses a person named twice, on the field concerned."""
+
+    assignee = MemberChoiceField(label=_("Chủ trì xử lý"), queryset=User.objects.none())
+    coordinators = MembersChoiceField(
+        label=_("Phối hợp xử lý"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    informed = MembersChoiceField(
+        label=_("Để biết"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    instruction = forms.CharField(
+        label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     # A text field in the Vietnamese order: the browser's date widget shows its own locale.
     deadline = forms.DateField(
         label=_("Hạn xử lý"),
@@ -198,8 +221,9 @@ class AssignForm(forms.Form):
         from orgchart.models import Membership
 
         members = Membership.objects.active().filter(organization=organization).values("user_id")
-        field = cast(MemberChoiceField, self.fields["assignee"])
-        field.queryset = User.objects.filter(pk__in=members, is_active=True).order_by("username")
+        people = User.objects.filter(pk__in=members, is_active=True).order_by("username")
+        for name in ("assignee", "coordinators", "informed"):
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = people
 
 
 class ReportForm(forms.Form):

@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_PAST = "deadline_past", _("Quá hạn xử lý")
     RECALLED = "recalled", _("Văn bản bị thu hồi")
     CHASED = "chased", _("Nơi gửi đôn đốc")
+    ASSIGNED = "assigned", _("Được phân công")
 
 
 class Notification(models.Model):

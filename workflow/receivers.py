@@ -6,8 +6,9 @@ import logging
 from django.dispatch import receiver
 from django.utils import timezone
 
-from documents.models import Document, ReceiptStatus, Urgency
-from documents.signals import document_dispatched, document_recalled, receipts_chased
+from documents.handling import HandlerRole, ReceiptHandler
+from documents.models import Document, Receipt, ReceiptStatus, Urgency
+from documents.signals import document_dispatched, document_recalled, receipts_chased, stepped
 from orgchart.selectors import clerks_of, leaders_of
 
 from . import notifications, tasks
@@ -69,3 +70,37 @@ def chased_people(receipt) -> list:
     if receipt.status == ReceiptStatus.ACKNOWLEDGED:
         return list(leaders_of(receipt.organization))
     return [receipt.assignee] if receipt.assignee is not None else []
+
+
+#: What each part of an assignment is told, in its notification.
+ASSIGNED_TEXT = {
+    HandlerRole.LEAD: "Đồng chí được phân công chủ trì xử lý",
+    HandlerRole.COORDINATE: "Đồng chí được phân công phối hợp xử lý",
+    HandlerRole.INFORM: "Văn bản chuyển đồng chí để biết",
+}
+
+
+@receiver(stepped, dispatch_uid="workflow.assigned")
+def notify_assigned(sender, artifacts: list, action: str, actor=None, **kwargs) -> None:
+    """Each person the leader's assignment names is told, inside the step's transaction: the
+    chủ trì and phối hợp handlers beside their task, the để biết people as their only word."""
+    if sender is not Receipt or action != "assign":
+        return
+    for receipt in artifacts:
+        handlers = ReceiptHandler.objects.filter(receipt=receipt).select_related("user")
+        deadline = f" (hạn {receipt.deadline:%d/%m/%Y})" if receipt.deadline else ""
+        for part, text in ASSIGNED_TEXT.items():
+            users = [h.user for h in handlers if h.role == part]
+            notifications.notify(
+                users=users,
+                kind=NotificationKind.ASSIGNED,
+                key=part,
+                receipt=receipt,
+                private=bool(receipt.document is not None and receipt.document.is_secret),
+                text=f"{urgency(receipt)}{text}{deadline}: "
+                f"{notifications.describe_receipt(receipt)}",
+            )
+
+
+def urgency(receipt: Receipt) -> str:
+    return notifications.urgency_tag(receipt.urgency)

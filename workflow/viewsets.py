@@ -28,7 +28,7 @@ from documents.errors import NotFound
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
-from .views import account, documents, inbox, lists, receipts, sharing, versions
+from .views import account, documents, inbox, lists, receipts, receiving, sharing, versions
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -262,6 +262,13 @@ class IncomingApp(SignedInMixin, Application):
     menu_template_name = "workflow/menu_incoming.html"
 
     index_path = path("", documents.IncomingListView.as_view(), name="index")
+    acknowledge_path = path("tiep-nhan/", receiving.AcknowledgeView.as_view(), name="acknowledge")
+    progress_path = path("<int:pk>/tien-do/", receiving.HandlingNoteView.as_view(), name="progress")
+    contribute_path = path(
+        "<int:pk>/phoi-hop/",
+        receiving.HandlingNoteView.as_view(kind="contribute"),
+        name="contribute",
+    )
 
 
 class OrgChartApp(SignedInMixin, Application):

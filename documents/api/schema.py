@@ -75,7 +75,21 @@ words in the type, title and symbol ignoring case and Vietnamese accents (`ke ho
 `Kế hoạch`).
 `available_actions` lists what the caller may do now: `edit`, `submit`, `withdraw`, `attach`,
 `review`, `sign`, `register`, `dispatch`, `recall`, `chase` (on receipts: `acknowledge`, `refuse`,
-`assign`, `start`, `complete`).
+`assign`, `start`, `progress`, `contribute`, `complete`).
+
+**Handling an incoming document.** `POST /api/v1/receipts/{id}/assign/ {"assignee", "deadline",
+"coordinators", "informed", "instruction"}`: the leader names the chủ trì handler (`assignee`,
+who completes with the report), optionally the phối hợp handlers (`coordinators`, usernames;
+each gets a `coordinate` task) and the people để biết (`informed`, usernames; each is
+notified), and the ý kiến chỉ đạo (`instruction`). Everyone named must be a member of the
+receiving organisation and appear once (else 400 on that field); a request with `assignee` and
+`deadline` only works as before. `POST .../progress/ {"note"}`: a progress note (cập nhật tiến
+độ) from the chủ trì or an open phối hợp handler, the state unchanged (200 with the receipt;
+409 once completed). `POST .../contribute/ {"contribution"}`: a phối hợp handler's part, which
+closes their `coordinate` task. A receipt's `handling` (instruction, coordinators with their
+contributions, informed, progress notes oldest first) is shown to the receiving
+organisation's people and those it names, null to the issuer's side, which sees the
+`assignee`, `deadline` and `report`.
 
 **Search.** `GET /api/v1/search/?q=` finds, among what the caller may see, the documents of the
 caller's side (`kind: "document"`, `id` a document id) and the copies that arrived at the
@@ -118,7 +132,8 @@ urgency, due, status}`. `kind` is what the caller can do: `submit` (own draft), 
 returned draft), `review` (content review), `format_check` (the clerk's review at
 `format_check`; act with `.../review/`), `sign`, `register`, `dispatch`, `acknowledge` (a
 receipt that arrived), `assign` (an acknowledged receipt that must be handled), `complete`
-(a receipt assigned to the caller). `receipt` is null for document tasks; `due` is the
+(a receipt assigned to the caller as chủ trì), `coordinate` (a receipt whose phối hợp part is
+the caller's; act with `.../contribute/`). `receipt` is null for document tasks; `due` is the
 receipt's deadline.
 
 **Chasing (đôn đốc).** `POST /api/v1/documents/{id}/chase/ {"receipts": [ids]}` reminds the

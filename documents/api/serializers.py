@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from documents import selectors
+from documents.handling import HandlerRole
 from documents.models import (
     AuthorityPrefix,
     DocType,
@@ -25,9 +26,18 @@ from documents.models import (
     SignatureStatus,
     Urgency,
 )
-from documents.obligations import ItemStatus, ObligationKind
+from documents.obligations import ObligationKind
 from orgchart.models import Organization, OrganizationKind, RoleCode
 from orgchart.selectors import GROUP_CODES
+
+from .parts import (  # noqa: F401  # re-exported for the views
+    AuditEventSerializer,
+    HandlingSerializer,
+    ObligationSerializer,
+    OwedSerializer,
+    SearchResultSerializer,
+    TaskSerializer,
+)
 
 User = get_user_model()
 
@@ -454,38 +464,6 @@ class DocumentSerializer(ActorContextMixin, serializers.Serializer):
         return [r.pk for r in obj.references.all()]
 
 
-class OwedSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="the obligation's id, for `fulfils`")
-    kind = serializers.ChoiceField(choices=ObligationKind.choices)
-    title = serializers.CharField()
-    due = serializers.DateField()
-    status = serializers.ChoiceField(choices=ItemStatus.choices)
-
-
-class ObligationItemSerializer(serializers.Serializer):
-    organization = serializers.CharField(source="item.organization.code")
-    status = serializers.ChoiceField(choices=ItemStatus.choices)
-    document = serializers.IntegerField(source="item.reply_id", allow_null=True)
-    fulfilled_at = serializers.DateTimeField(source="item.fulfilled_at", allow_null=True)
-
-
-class ObligationCountsSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    fulfilled = serializers.IntegerField(help_text="on time")
-    late = serializers.IntegerField(help_text="fulfilled after the due date")
-    pending = serializers.IntegerField(help_text="not yet fulfilled, overdue or not")
-    refused = serializers.IntegerField(help_text="the organisation refused the document")
-
-
-class ObligationSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="obligation.pk")
-    kind = serializers.ChoiceField(choices=ObligationKind.choices, source="obligation.kind")
-    title = serializers.CharField(source="obligation.title")
-    due = serializers.DateField(source="obligation.due")
-    counts = ObligationCountsSerializer()
-    items = ObligationItemSerializer(many=True)
-
-
 class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
     id = serializers.IntegerField()
     document = serializers.IntegerField(source="document_id", allow_null=True)
@@ -519,6 +497,12 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
     )
     available_actions = serializers.SerializerMethodField()
     obligations = serializers.SerializerMethodField()
+    handling = serializers.SerializerMethodField(
+        help_text="the assignment at the receiving organisation — the ý kiến chỉ đạo, the "
+        "phối hợp handlers with their contributions, the people để biết and the progress "
+        "notes, oldest first — for that organisation's people and those it names; null for "
+        "the issuer's side and before assignment"
+    )
 
     def get_title(self, obj) -> str:
         return obj.document.title if obj.document_id else obj.sender_title
@@ -526,6 +510,24 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
     @extend_schema_field(OwedSerializer(many=True))
     def get_obligations(self, obj) -> list:
         return list(OwedSerializer(selectors.owed(obj), many=True).data)
+
+    @extend_schema_field(HandlingSerializer(allow_null=True))
+    def get_handling(self, obj) -> dict | None:
+        request = self.context["request"]
+        handlers = list(obj.handlers.all())
+        inside = obj.organization_id in self.context["grants"].member_of or any(
+            h.user_id == request.user.pk for h in handlers
+        )
+        if not inside or not handlers:
+            return None
+        return HandlingSerializer(
+            {
+                "instruction": obj.instruction,
+                "coordinators": [h for h in handlers if h.role == HandlerRole.COORDINATE],
+                "informed": [h.user.username for h in handlers if h.role == HandlerRole.INFORM],
+                "progress": list(obj.progress_notes.all()),
+            }
+        ).data
 
     def get_symbol(self, obj) -> str:
         return obj.document.symbol if obj.document_id else obj.sender_symbol
@@ -536,52 +538,42 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = username_field(help_text="username of a member of the receiving organisation")
+    assignee = username_field(
+        help_text="username of a member of the receiving organisation: the chủ trì handler"
+    )
     deadline = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD")
+    coordinators = serializers.ListField(
+        child=username_field(),
+        required=False,
+        default=list,
+        help_text="usernames of the phối hợp handlers (members of the receiving organisation); "
+        "each gets a 'coordinate' task",
+    )
+    informed = serializers.ListField(
+        child=username_field(),
+        required=False,
+        default=list,
+        help_text="usernames of the people told for information (để biết)",
+    )
+    instruction = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="ý kiến chỉ đạo"
+    )
+
+
+class ProgressSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="cập nhật tiến độ"
+    )
+
+
+class ContributionSerializer(serializers.Serializer):
+    contribution = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="the phối hợp handler's part, sent to the chủ trì",
+    )
 
 
 class ReportSerializer(serializers.Serializer):
     report = serializers.CharField(allow_blank=True, required=False, default="")
-
-
-class AuditEventSerializer(serializers.Serializer):
-    seq = serializers.IntegerField()
-    at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
-    on_behalf_of = serializers.CharField(
-        source="on_behalf_of.username", allow_null=True, default=None
-    )
-    action = serializers.CharField()
-    receipt = serializers.IntegerField(source="receipt_id", allow_null=True)
-    from_status = serializers.CharField(allow_blank=True)
-    to_status = serializers.CharField(allow_blank=True)
-    comment = serializers.SerializerMethodField(
-        help_text="empty where the comment stays with the issuer (a recipient reading a "
-        "signature, say)"
-    )
-    # DRF's metaclass takes declared fields off the class, so Serializer.data stays intact.
-    data = serializers.DictField()  # type: ignore[assignment]  # a field, not the property
-    prev_hash = serializers.CharField(allow_blank=True)
-    hash = serializers.CharField()
-
-    def get_comment(self, obj) -> str:
-        # Events read through selectors.trail carry what the reader may see of the comment.
-        return getattr(obj, "shown_comment", obj.comment)
-
-
-class SearchResultSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["document", "receipt"])
-    id = serializers.IntegerField(source="pk")
-    title = serializers.CharField(source="shown_title", allow_blank=True)
-    symbol = serializers.CharField(source="shown_symbol", allow_blank=True)
-    status = serializers.CharField(help_text="the document's or the receipt's status")
-
-
-class TaskSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=selectors.TASK_KINDS, source="t_kind")
-    document = serializers.IntegerField(source="t_document", allow_null=True)
-    receipt = serializers.IntegerField(source="t_receipt", allow_null=True)
-    title = serializers.CharField(source="t_title", allow_blank=True)
-    urgency = serializers.ChoiceField(choices=Urgency.choices, source="t_urgency")
-    due = serializers.DateField(source="t_due", allow_null=True)
-    status = serializers.CharField(source="t_status", help_text="document or receipt status")

@@ -11,7 +11,7 @@ from orgchart.selectors import Grants, grants_of
 
 from ..lifecycle import DOCUMENT, RECEIPT, Lifecycle
 from ..models import Document
-from .rules import task_rows_q
+from .rules import side_task_rows_q, task_rows_q
 from .visibility import visible_documents, visible_receipts
 
 COLUMNS = ("t_kind", "t_document", "t_receipt", "t_title", "t_urgency", "t_due", "t_status")
@@ -61,8 +61,34 @@ def open_tasks(user, grants: Grants | None = None, *, queued: bool = False) -> Q
             t_at=F("updated_at"),
         )
     )
+    parts = [receipts.values(*COLUMNS, "t_at")]
+    if not queued:
+        # A phối hợp handler's own part, beside the chủ trì's task on the same copy.
+        parts.append(
+            visible_receipts(user, g)
+            .filter(side_task_rows_q(RECEIPT, g, user))
+            .order_by()
+            .annotate(
+                t_kind=_side_kind(RECEIPT),
+                t_document=F("document_id"),
+                t_receipt=F("pk"),
+                t_title=Coalesce(F("document__title"), F("sender_title")),
+                t_urgency=F("urgency"),
+                t_due=F("deadline"),
+                t_status=F("status"),
+                t_at=F("updated_at"),
+            )
+            .values(*COLUMNS, "t_at")
+        )
     return (
         documents.values(*COLUMNS, "t_at")
-        .union(receipts.values(*COLUMNS, "t_at"), all=True)
+        .union(*parts, all=True)
         .order_by("-t_at", "t_kind", "-t_document")
+    )
+
+
+def _side_kind(lifecycle: Lifecycle) -> Case:
+    return Case(
+        *(When(status=s, then=Value(t.kind)) for s, t in lifecycle.side_task_states().items()),
+        output_field=CharField(),
     )

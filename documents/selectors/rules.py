@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from orgchart.selectors import Grants
 
+from ..handling import ReceiptHandler
 from ..lifecycle import Actor, Lifecycle
 
 #: (organisation id, role) the actor acts with, or True for the artifact's own person.
@@ -36,9 +37,21 @@ def holder(
         elif alt.person:
             if user.pk is not None and getattr(obj, f"{alt.person}_id") == user.pk:
                 return True
+        elif alt.handler:
+            # Read through the relation, so a list that prefetched it asks nothing per row.
+            if user.pk is not None and any(
+                h.user_id == user.pk and h.role == alt.handler and h.contributed_at is None
+                for h in obj.handlers.all()
+            ):
+                return True
         elif alt.role and organization_id is not None and grants.has(organization_id, alt.role):
             return (organization_id, alt.role)
     return None
+
+
+def open_parts(user, part: str):
+    """The user's parts of that kind in receipts' assignments, not yet closed."""
+    return ReceiptHandler.objects.filter(user_id=user.pk, role=part, contributed_at__isnull=True)
 
 
 def actor_q(
@@ -58,10 +71,13 @@ def actor_q(
                     if role == alt.role:
                         mine |= Q(**{org: org_id, named: principal})
             q |= Q(**{f"{org}__in": sorted(grants.orgs_with(alt.role))}) & mine
-        elif alt.person and queued:
+        elif (alt.person or alt.handler) and queued:
             continue
         elif alt.person:
             q |= Q(**{f"{alt.person}_id": user.pk})
+        elif alt.handler:
+            # A subquery, not a join: a receipt with several handlers stays one row.
+            q |= Q(pk__in=open_parts(user, alt.handler).values("receipt_id"))
         elif alt.role:
             q |= Q(**{f"{org}__in": sorted(grants.orgs_with(alt.role))})
     return q
@@ -75,6 +91,18 @@ def task_rows_q(lifecycle: Lifecycle, grants: Grants, user, *, queued: bool = Fa
         who, _when = lifecycle.task_owner(task, status)
         org_field = lifecycle.organization_field
         q |= lifecycle.waiting_q(status) & actor_q(who, grants, user, org_field, queued=queued)
+    return q
+
+
+def side_task_rows_q(lifecycle: Lifecycle, grants: Grants, user) -> Q:
+    """Rows whose side task (a phối hợp handler's part) waits for this person."""
+    q = Q(pk__in=[])
+    for status, task in lifecycle.side_task_states().items():
+        who, _when = lifecycle.task_owner(task, status)
+        waiting = Q(status=status)
+        if lifecycle.always is not None:
+            waiting &= lifecycle.always.q()
+        q |= waiting & actor_q(who, grants, user, lifecycle.organization_field)
     return q
 
 

@@ -1,6 +1,7 @@
 """Which events of a document's trail a person reads (design §15.1), in SQL.
 
-The issuer side — the drafter and the issuing organisation's people — reads the whole trail.
+The issuer side — the drafter and the issuing organisation's people — reads the whole trail
+but how a recipient works its copy out inside (``RECEIVING_SIDE_VERBS``, the ý kiến chỉ đạo).
 Everyone else who sees the document (a recipient organisation's people, a person it was
 shared with) reads the issuer's published steps (``DOCUMENT.published``: sign, register,
 dispatch, recall; a comment only where the declaration lets it go along), the events of
@@ -26,6 +27,10 @@ from .visibility import incoming_receipts, is_issuer_side
 
 #: The audit verbs of sharing (documents.services.sharing).
 SHARE_VERBS = ("grant", "revoke", "opinion")
+#: How a receiving organisation works a copy out inside (progress notes, phối hợp parts):
+#: its own, as the issuer's deliberation is the issuer's. The issuer follows the steps — the
+#: handler, the deadline, the report — but not the ý kiến chỉ đạo given with the assignment.
+RECEIVING_SIDE_VERBS = ("progress", "contribute")
 
 
 def trail(user, document: Document, grants: Grants | None = None) -> QuerySet[AuditEvent]:
@@ -35,7 +40,14 @@ def trail(user, document: Document, grants: Grants | None = None) -> QuerySet[Au
     g = grants if grants is not None else grants_of(user)
     events = AuditEvent.objects.filter(document=document).order_by("seq")
     if is_issuer_side(user, document, g):
-        return events.annotate(shown_comment=F("comment"))
+        elsewhere = Q(receipt__isnull=False) & ~Q(receipt__organization_id__in=sorted(g.member_of))
+        return events.exclude(elsewhere & Q(action__in=RECEIVING_SIDE_VERBS)).annotate(
+            shown_comment=Case(
+                When(elsewhere & Q(action="assign"), then=Value("")),
+                default=F("comment"),
+                output_field=TextField(),
+            )
+        )
     issuer_step = Q(receipt__isnull=True)
     own_copy = Q(receipt_id__in=incoming_receipts(user, g).filter(document=document).values("pk"))
     about_me = Q(actor_id=user.pk) | Q(data__person=user.get_username())

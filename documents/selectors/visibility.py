@@ -16,6 +16,7 @@ from guardian.models import UserObjectPermission
 from orgchart.selectors import Grants, grants_of
 
 from ..errors import NotFound
+from ..handling import ReceiptHandler
 from ..lifecycle import DOCUMENT, RECEIPT
 from ..models import Document, Receipt, ReceiptStatus, Secrecy
 from .rules import queue_roles, task_rows_q
@@ -55,6 +56,7 @@ def visible_documents(user, grants: Grants | None = None) -> QuerySet[Document]:
         Q(drafter_id=user.pk)
         | Q(pk__in=participant_docs.values("document_id"))
         | Q(pk__in=Receipt.objects.filter(assignee_id=user.pk).values("document_id"))
+        | Q(pk__in=handled_by(user).values("document_id"))
         | Q(secrecy=Secrecy.NORMAL, issuer_id__in=member)
         | Q(
             secrecy=Secrecy.NORMAL,
@@ -93,7 +95,20 @@ def visible_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
             | Q(organization_id__in=handlers)
         )
     )
-    return Receipt.objects.filter(own | Q(assignee_id=user.pk) | Q(document_id__in=issuer_side))
+    return Receipt.objects.filter(
+        own
+        | Q(assignee_id=user.pk)
+        | Q(pk__in=handled_by(user).values("pk"))
+        | Q(document_id__in=issuer_side)
+    )
+
+
+def handled_by(user) -> QuerySet[Receipt]:
+    """The receipts whose assignment names the user in any part (chủ trì, phối hợp, để biết):
+    each of them reads the document and their copy, a secret one too."""
+    return Receipt.objects.filter(
+        pk__in=ReceiptHandler.objects.filter(user_id=user.pk).values("receipt_id")
+    )
 
 
 def issuer_side_documents(user, grants: Grants | None = None) -> QuerySet[Document]:
@@ -112,6 +127,7 @@ def incoming_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
     return visible_receipts(user, g).filter(
         (Q(organization_id__in=sorted(g.member_of)) & ~Q(status=R.PENDING))
         | Q(assignee_id=getattr(user, "pk", None))
+        | Q(pk__in=handled_by(user).values("pk"))
     )
 
 

@@ -8,6 +8,7 @@ else sets a state or writes an audit row. One module per stage of the lifecycle.
 
 from .chasing import Chase, chase
 from .drafting import RecipientInput, add_attachment, create_draft, edit_draft
+from .handling import contribute, post_progress
 from .outgoing import (
     Decision,
     dispatch,
@@ -41,6 +42,7 @@ __all__ = [
     "assign",
     "chase",
     "complete",
+    "contribute",
     "create_draft",
     "deliver",
     "deliver_many",
@@ -49,6 +51,7 @@ __all__ = [
     "give_opinion",
     "hand_over",
     "mark_delivery_problem",
+    "post_progress",
     "recall",
     "refuse",
     "register",

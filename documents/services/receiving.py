@@ -11,12 +11,13 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orgchart.models import Organization, RoleCode
+from orgchart.models import Membership, Organization, RoleCode
 from orgchart.selectors import grants_of
 
 from .. import audit, numbering
 from ..choices import SignatureStatus
 from ..errors import Conflict, Forbidden, InvalidInput
+from ..handling import HandlerRole, ReceiptHandler
 from ..models import (
     DocType,
     Document,
@@ -235,39 +236,115 @@ def refuse(*, actor, receipt: Receipt, reason: str) -> Receipt:
     )
 
 
-def assign(*, actor, receipt: Receipt, assignee, deadline: datetime.date | None = None) -> Receipt:
-    """The recipient's leader names a handler from the same organisation, with a deadline."""
-    from orgchart.models import Membership
-
-    if assignee is None:
+def assign(
+    *,
+    actor,
+    receipt: Receipt,
+    assignee,
+    deadline: datetime.date | None = None,
+    coordinators: Sequence = (),
+    informed: Sequence = (),
+    instruction: str = "",
+) -> Receipt:
+    """The recipient's leader names the chủ trì handler (``assignee``), any phối hợp handlers
+    and people told for information (để biết), all of the receiving organisation and each in
+    one part only, with the ý kiến chỉ đạo and a deadline."""
+    if assignee is None or assignee == "":
         raise InvalidInput({"assignee": [_("Chọn người xử lý.")]})
-    if not isinstance(assignee, User):
-        assignee = User.objects.filter(username=str(assignee), is_active=True).first()
-        if assignee is None:
-            raise InvalidInput({"assignee": [_("Không có người dùng này.")]})
+    errors: dict[str, list[str]] = {}
+    lead = _people("assignee", [assignee], errors)
+    parts = {
+        HandlerRole.LEAD: lead,
+        HandlerRole.COORDINATE: _people("coordinators", coordinators, errors),
+        HandlerRole.INFORM: _people("informed", informed, errors),
+    }
     if deadline is not None and deadline < timezone.localdate():
-        raise InvalidInput({"deadline": [_("Hạn xử lý đã qua.")]})
+        errors.setdefault("deadline", []).append(_("Hạn xử lý đã qua."))
+    seen: set[int] = set()
+    for part, field in ((HandlerRole.COORDINATE, "coordinators"), (HandlerRole.INFORM, "informed")):
+        for user in parts[part]:
+            if user.pk in seen or user.pk == (lead[0].pk if lead else None):
+                errors.setdefault(field, []).append(
+                    _("Mỗi người chỉ nhận một vai trò: %(name)s.") % {"name": user.username}
+                )
+            seen.add(user.pk)
+    if errors:
+        raise InvalidInput(errors)
+    instruction = (instruction or "").strip()
 
     def checked(r: Receipt) -> dict:
-        if (
-            not Membership.objects.active()
-            .filter(user=assignee, organization_id=r.organization_id)
-            .exists()
-        ):
-            raise InvalidInput({"assignee": [_("Người xử lý phải thuộc cơ quan nhận.")]})
-        return {"assignee": assignee, "deadline": deadline}
+        members = set(
+            Membership.objects.active()
+            .filter(organization_id=r.organization_id, user__in=[u.pk for u in _all(parts)])
+            .values_list("user_id", flat=True)
+        )
+        outsiders: dict[str, list[str]] = {}
+        for part, field in PART_FIELDS.items():
+            for user in parts[part]:
+                if user.pk in members:
+                    continue
+                outsiders.setdefault(field, []).append(
+                    _("Người xử lý phải thuộc cơ quan nhận.")
+                    if part == HandlerRole.LEAD
+                    else _("Người được phân công phải thuộc cơ quan nhận: %(name)s.")
+                    % {"name": user.username}
+                )
+        if outsiders:
+            raise InvalidInput(outsiders)
+        ReceiptHandler.objects.bulk_create(
+            [ReceiptHandler(receipt=r, user=u, role=part) for part in parts for u in parts[part]]
+        )
+        return {"assignee": lead[0], "deadline": deadline, "instruction": instruction}
 
     return _receipt_step(
         actor=actor,
         receipt=receipt,
         action="assign",
         transition="assign",
+        comment=instruction,
         data={
-            "assignee": assignee.username,
+            "assignee": lead[0].username,
+            "coordinators": [u.username for u in parts[HandlerRole.COORDINATE]],
+            "informed": [u.username for u in parts[HandlerRole.INFORM]],
             "deadline": deadline.isoformat() if deadline else None,
         },
         kwargs_for=checked,
     )
+
+
+#: Which argument of ``assign`` names each part, for the field errors.
+PART_FIELDS = {
+    HandlerRole.LEAD: "assignee",
+    HandlerRole.COORDINATE: "coordinators",
+    HandlerRole.INFORM: "informed",
+}
+
+
+def _all(parts: dict) -> list:
+    return [u for users in parts.values() for u in users]
+
+
+def _people(field: str, given: Sequence, errors: dict[str, list[str]]) -> list:
+    """Users named by instance or username, once each; unknown names go to ``errors``."""
+    names = [str(g).strip() for g in given if not isinstance(g, User) and str(g).strip()]
+    found = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+    people: dict[int, object] = {}
+    for g in given:
+        user = g if isinstance(g, User) else found.get(str(g).strip())
+        if user is None:
+            if str(g).strip():
+                errors.setdefault(field, []).append(
+                    _("Không có người dùng này.")
+                    if field == "assignee"
+                    else _("Không có người dùng này: %(name)s.") % {"name": g}
+                )
+            continue
+        if user.pk in people:
+            errors.setdefault(field, []).append(
+                _("Mỗi người chỉ nhận một vai trò: %(name)s.") % {"name": user.username}
+            )
+        people[user.pk] = user
+    return list(people.values())
 
 
 def start_handling(*, actor, receipt: Receipt) -> Receipt:

@@ -42,3 +42,14 @@ def ho_ten(user) -> str:
     if user.get_username().split(".", 1)[0] in ROLE_ACCOUNT_PREFIXES:
         return f"{first} – {last}" if first and last else first or last
     return f"{last} {first}".strip()
+
+
+@register.filter
+def days_late(due) -> int:
+    """How many days past its handling deadline a date is, in the local calendar (0 when it
+    is not past)."""
+    if not due:
+        return 0
+    if hasattr(due, "hour"):
+        due = timezone.localtime(due).date()
+    return max((timezone.localdate() - due).days, 0)

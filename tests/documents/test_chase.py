@@ -153,7 +153,7 @@ def test_whoever_the_copy_waits_on_is_notified(world):
 
 
 def test_the_chase_is_in_the_trail_with_its_label(world):
-    from documents.lifecycle import history_label
+    from documents.history import history_label
 
     doc = dispatched()
     services.chase(actor=user("vanthu"), document=doc, receipts=[receipt_for(doc, "bacson")])

@@ -259,6 +259,30 @@ complete     ld.bacson     404     403   403     403  403    403      403     40
 complete     cb.bacson     404     403   403     403  403    ok       ok      409
 complete     vt.quangdai   404     404   404     404  404    404      404     404
 complete     nobody        404     404   404     404  404    404      404     404
+
+progress     soanthao      403     403   403     403  403    403      403     403
+progress     truongban     403     403   403     403  403    403      403     403
+progress     vanthu        403     403   403     403  403    403      403     403
+progress     pct.huy       403     403   403     403  403    403      403     403
+progress     chutich       403     403   403     403  403    403      403     403
+progress     kiemtra       403     403   403     403  403    403      403     403
+progress     vt.bacson     404     403   403     403  403    403      403     403
+progress     ld.bacson     404     403   403     403  403    403      403     403
+progress     cb.bacson     404     403   403     403  403    ok       ok      409
+progress     vt.quangdai   404     404   404     404  404    404      404     404
+progress     nobody        404     404   404     404  404    404      404     404
+
+contribute   soanthao      403     403   403     403  403    403      403     403
+contribute   truongban     403     403   403     403  403    403      403     403
+contribute   vanthu        403     403   403     403  403    403      403     403
+contribute   pct.huy       403     403   403     403  403    403      403     403
+contribute   chutich       403     403   403     403  403    403      403     403
+contribute   kiemtra       403     403   403     403  403    403      403     403
+contribute   vt.bacson     404     403   403     403  403    403      403     403
+contribute   ld.bacson     404     403   403     403  403    403      403     403
+contribute   cb.bacson     404     403   403     403  403    403      403     403
+contribute   vt.quangdai   404     404   404     404  404    404      404     404
+contribute   nobody        404     404   404     404  404    404      404     404
 """
 
 ERRORS = {"404": NotFound, "403": Forbidden, "409": Conflict}
@@ -400,6 +424,19 @@ RECEIPT_ACTIONS = {
         ),
         "completed",
     ),
+    # A progress note or a phối hợp contribution leaves the copy where it is.
+    "progress": (
+        lambda actor, receipt: services.post_progress(
+            actor=actor, receipt=receipt, note="Đã họp triển khai."
+        ),
+        lambda state: state,
+    ),
+    "contribute": (
+        lambda actor, receipt: services.contribute(
+            actor=actor, receipt=receipt, contribution="Đã rà soát số liệu."
+        ),
+        lambda state: state,
+    ),
 }
 
 #: Rule names of documents.selectors for the matrix's actions.
@@ -420,6 +457,8 @@ RULE_OF = {
     "refuse": "refuse",
     "assign": "assign",
     "complete": "complete",
+    "progress": "progress",
+    "contribute": "contribute",
 }
 
 
@@ -553,6 +592,7 @@ def test_receipt_permission_matrix(built, action, role, column, outcome):
     actor = built.users[role]
     receipt = Receipt.objects.get(pk=built.receipts[column])
     call, target = RECEIPT_ACTIONS[action]
+    target = target(state) if callable(target) else target
     events_before = AuditEvent.objects.count()
     last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
 

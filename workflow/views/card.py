@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from documents import downloads, originals, rendering, selectors
 from documents.choices import SignatureStatus
-from documents.lifecycle import history_label
+from documents.history import history_label
 from documents.models import Document
 from documents.numbering import date_line
 from documents.selectors.originals import checked

@@ -25,6 +25,7 @@ from ..middleware import request_grants
 from .account import recall_context
 from .card import document_context, format_date
 from .receipts import receipt_table_context
+from .receiving import may_acknowledge, my_receipts_context
 from .sharing import sharing_context
 
 
@@ -85,8 +86,13 @@ class IncomingListView(LoginRequiredMixin, generic.TemplateView):
         rows = list(page.object_list)
         for receipt in rows:
             receipt.received_on = format_date(receipt.received_at)
+            receipt.may_acknowledge = may_acknowledge(grants, self.request.user, receipt)
         context.update(
-            page=page, receipts=rows, current={"q": q}, title=gettext_lazy("Văn bản đến")
+            page=page,
+            receipts=rows,
+            current={"q": q},
+            can_acknowledge_any=any(r.may_acknowledge for r in rows),
+            title=gettext_lazy("Văn bản đến"),
         )
         return context
 
@@ -112,6 +118,9 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         context["sharing"] = sharing_context(self.request, document)
         context["recall"] = recall_context(self.request, document)
         context.update(receipt_table_context(self.request, document, context["allowed_actions"]))
+        context["mine"] = my_receipts_context(
+            self.request, context.get("my_receipts", []), open_task=open_task
+        )
         task = open_task(document)
         context["open_task"] = task
         if task is not None:

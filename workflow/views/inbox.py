@@ -9,17 +9,19 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
 from documents import selectors
-from documents.lifecycle import DOCUMENT, RECEIPT
+from documents.lifecycle import DOCUMENT, RECEIPT, SIDE_TASKS
 from documents.models import Document, Receipt, Urgency
 from orgchart.selectors import Grants
 
 from ..bookkeeping import FLOWS, HUMAN, open_tasks_of
 
 TITLES = {kind: task.title for lc in (DOCUMENT, RECEIPT) for kind, task in lc.tasks().items()}
+TITLES.update({kind: task.title for kind, task in SIDE_TASKS.items()})
 
 
 @dataclass
@@ -35,6 +37,9 @@ class Row:
 
     @property
     def execute_url(self) -> str | None:
+        if self.kind in SIDE_TASKS and self.document is not None:
+            # A side task has no flow node: it is taken on the document page.
+            return reverse("outgoing:detail", args=[self.document.pk]) + "#xu-ly"
         if self.task is None:
             return None
         return self.task.flow_task.reverse("execute", args=[self.task.process_id, self.task.pk])
@@ -74,7 +79,7 @@ def attach(rows: list[dict]) -> list[Row]:
                 urgency=r["t_urgency"],
                 due=r["t_due"],
                 at=r["t_at"],
-                task=tasks.get(key),
+                task=None if r["t_kind"] in SIDE_TASKS else tasks.get(key),
             )
         )
     return result

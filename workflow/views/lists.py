@@ -58,6 +58,10 @@ class ArchiveView(TaskListView):
         )
         page = Paginator(tasks, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
-            title=self.title, kind=self.kind, page=page, rows=inbox.archived(list(page.object_list))
+            title=self.title,
+            kind=self.kind,
+            page=page,
+            rows=inbox.archived(list(page.object_list)),
+            archived=True,  # a step taken is not late any more
         )
         return context

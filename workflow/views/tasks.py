@@ -31,6 +31,7 @@ from documents.templatetags.vanban import ho_ten
 from .. import forms
 from ..middleware import CONCURRENT_MESSAGE, request_grants
 from .card import decision_context, document_context, document_url
+from .receiving import my_receipts_context
 from .versions import compared
 
 
@@ -92,7 +93,13 @@ def _acknowledge(actor, receipt, data) -> str:
 
 def _assign(actor, receipt, data) -> str:
     services.assign(
-        actor=actor, receipt=receipt, assignee=data["assignee"], deadline=data.get("deadline")
+        actor=actor,
+        receipt=receipt,
+        assignee=data["assignee"],
+        deadline=data.get("deadline"),
+        coordinators=list(data.get("coordinators") or []),
+        informed=list(data.get("informed") or []),
+        instruction=data.get("instruction", ""),
     )
     return _("Đã phân công xử lý.")
 
@@ -269,4 +276,9 @@ class TaskView(generic.FormView):
         if context["decides"] and self.step in COMPARING_STEPS:
             comparison = compared(document)
             context["comparison"] = comparison if comparison.get("previous") else None
+        if receipt is not None and self.step == "complete":
+            # The chủ trì reports with the instruction, the phối hợp parts and the progress
+            # in view, and may add a progress note from here.
+            context["handling"] = my_receipts_context(self.request, [receipt])[0]
+            context["next_url"] = self.request.get_full_path()
         return context

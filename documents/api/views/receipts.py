@@ -103,7 +103,14 @@ class ReceiptViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
         data = self.valid(s.ReasonSerializer)
         return self.fresh(services.refuse(actor=request.user, receipt=receipt, **data))
 
-    @_receipt_action_schema(s.AssignSerializer, "Assign a handler and deadline (recipient leader)")
+    @_receipt_action_schema(
+        s.AssignSerializer,
+        "Assign (recipient leader): the chủ trì handler (assignee) and deadline; optionally the "
+        "phối hợp handlers (coordinators), the people để biết (informed) and the ý kiến chỉ đạo "
+        "(instruction). All must be members of the receiving organisation, each named once; "
+        "otherwise 400 on that field. Old clients sending assignee and deadline only are "
+        "unaffected.",
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         receipt = self.acting_on("assign")
@@ -114,6 +121,28 @@ class ReceiptViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         return self.fresh(services.start_handling(actor=request.user, receipt=self.receipt()))
+
+    @_receipt_action_schema(
+        s.ProgressSerializer,
+        "Post progress (cập nhật tiến độ) before the report: the chủ trì handler or a phối hợp "
+        "handler whose part is open. The state stays as it is; 409 once completed.",
+    )
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        receipt = self.acting_on("progress")
+        data = self.valid(s.ProgressSerializer)
+        return self.fresh(services.post_progress(actor=request.user, receipt=receipt, **data))
+
+    @_receipt_action_schema(
+        s.ContributionSerializer,
+        "Send a phối hợp handler's contribution to the chủ trì; closes that handler's "
+        "'coordinate' task (the receipt's state stays as it is).",
+    )
+    @action(detail=True, methods=["post"])
+    def contribute(self, request, pk=None):
+        receipt = self.acting_on("contribute")
+        data = self.valid(s.ContributionSerializer)
+        return self.fresh(services.contribute(actor=request.user, receipt=receipt, **data))
 
     @_receipt_action_schema(s.ReportSerializer, "Complete with a report (the assignee)")
     @action(detail=True, methods=["post"])
