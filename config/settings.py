@@ -253,6 +253,9 @@ SPECTACULAR_SETTINGS = {
         "ReceiptStatusEnum": "documents.models.ReceiptStatus",
         "PurposeEnum": "documents.lifecycle.Purpose",
         "SharePurposeEnum": "documents.lifecycle.SharePurpose",
+        "ObligationKindEnum": "documents.obligations.ObligationKind",
+        "ObligationStatusEnum": "documents.obligations.ItemStatus",
+        "SearchResultKindEnum": "documents.selectors.search.RESULT_KINDS",
     },
 }
 

@@ -11,6 +11,7 @@ from documents import selectors
 from documents.choices import Urgency
 from documents.lifecycle import SIDE_TASKS
 from documents.obligations import ItemStatus, ObligationKind
+from documents.selectors.search import RESULT_KINDS
 
 
 class OwedSerializer(serializers.Serializer):
@@ -67,7 +68,7 @@ class HandlingSerializer(serializers.Serializer):
 
 
 class SearchResultSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["document", "receipt"])
+    kind = serializers.ChoiceField(choices=RESULT_KINDS)
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField(source="shown_title", allow_blank=True)
     symbol = serializers.CharField(source="shown_symbol", allow_blank=True)

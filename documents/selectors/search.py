@@ -17,6 +17,9 @@ from orgchart.selectors import Grants, grants_of
 from ..models import Document, Receipt, fold
 from .visibility import incoming_receipts, visible_documents
 
+#: What a result is: one of the caller's documents or a copy that arrived.
+RESULT_KINDS = (("document", "document"), ("receipt", "receipt"))
+
 #: A query is cut to this many characters and words: no request costs unbounded time.
 MAX_QUERY = 200
 MAX_WORDS = 8
