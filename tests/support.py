@@ -16,6 +16,21 @@ from documents.models import Document, DocumentStatus, Receipt, ReceiptStatus
 
 S, R = DocumentStatus, ReceiptStatus
 
+#: The demo's 11 wards and communes under the city, in the org chart's order (Nơi nhận's).
+WARDS = [
+    "bacson",
+    "trungson",
+    "truongson",
+    "quangtien",
+    "quangcu",
+    "quangchau",
+    "quangtho",
+    "quangvinh",
+    "quangminh",
+    "quanghung",
+    "quangdai",
+]
+
 #: The outgoing path in order; each step is (state it leads to, username, action).
 OUTGOING_PATH: list[tuple[str, str, str]] = [
     (S.IN_REVIEW, "soanthao", "submit"),

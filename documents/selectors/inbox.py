@@ -46,12 +46,34 @@ def open_tasks(user, grants: Grants | None = None, *, queued: bool = False) -> Q
             t_at=F("updated_at"),
         )
     )
-    receipts = (
-        visible_receipts(user, g)
-        .filter(task_rows_q(RECEIPT, g, user, queued=queued))
+    parts = [
+        _receipt_rows(
+            visible_receipts(user, g), task_rows_q(RECEIPT, g, user, queued=queued), _kind(RECEIPT)
+        )
+    ]
+    if not queued:
+        # A phối hợp handler's own part, beside the chủ trì's task on the same copy.
+        parts.append(
+            _receipt_rows(
+                visible_receipts(user, g),
+                side_task_rows_q(RECEIPT, g, user),
+                _side_kind(RECEIPT),
+            )
+        )
+    return (
+        documents.values(*COLUMNS, "t_at")
+        .union(*parts, all=True)
+        .order_by("-t_at", "t_kind", "-t_document")
+    )
+
+
+def _receipt_rows(receipts: QuerySet, waiting, kind: Case) -> QuerySet:
+    """The inbox columns of the copies ``waiting`` selects, their task named by ``kind``."""
+    return (
+        receipts.filter(waiting)
         .order_by()
         .annotate(
-            t_kind=_kind(RECEIPT),
+            t_kind=kind,
             t_document=F("document_id"),
             t_receipt=F("pk"),
             t_title=Coalesce(F("document__title"), F("sender_title")),
@@ -60,30 +82,7 @@ def open_tasks(user, grants: Grants | None = None, *, queued: bool = False) -> Q
             t_status=F("status"),
             t_at=F("updated_at"),
         )
-    )
-    parts = [receipts.values(*COLUMNS, "t_at")]
-    if not queued:
-        # A phối hợp handler's own part, beside the chủ trì's task on the same copy.
-        parts.append(
-            visible_receipts(user, g)
-            .filter(side_task_rows_q(RECEIPT, g, user))
-            .order_by()
-            .annotate(
-                t_kind=_side_kind(RECEIPT),
-                t_document=F("document_id"),
-                t_receipt=F("pk"),
-                t_title=Coalesce(F("document__title"), F("sender_title")),
-                t_urgency=F("urgency"),
-                t_due=F("deadline"),
-                t_status=F("status"),
-                t_at=F("updated_at"),
-            )
-            .values(*COLUMNS, "t_at")
-        )
-    return (
-        documents.values(*COLUMNS, "t_at")
-        .union(*parts, all=True)
-        .order_by("-t_at", "t_kind", "-t_document")
+        .values(*COLUMNS, "t_at")
     )
 
 

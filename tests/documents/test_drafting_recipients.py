@@ -14,23 +14,10 @@ from documents.rendering.context import build_sheet
 from orgchart.models import Organization
 from orgchart.selectors import recipient_groups
 from tests.documents.test_rendering import pdf_text
-from tests.support import new_draft, user
+from tests.support import WARDS, new_draft, user
 
 pytestmark = pytest.mark.django_db
 
-WARDS = [
-    "bacson",
-    "trungson",
-    "truongson",
-    "quangtien",
-    "quangcu",
-    "quangchau",
-    "quangtho",
-    "quangvinh",
-    "quangminh",
-    "quanghung",
-    "quangdai",
-]
 SUPERIORS = [
     "mttq-tinh",
     "mttq-tinh-tuyengiao",

@@ -14,22 +14,9 @@ from documents import services
 from documents.errors import InvalidInput
 from documents.models import Receipt
 from documents.obligations import ObligationItem
-from tests.support import advance, new_draft, receipt_for, user
+from tests.support import WARDS, advance, new_draft, receipt_for, user
 
 pytestmark = pytest.mark.django_db
-WARDS = [
-    "bacson",
-    "trungson",
-    "truongson",
-    "quangtien",
-    "quangcu",
-    "quangchau",
-    "quangtho",
-    "quangvinh",
-    "quangminh",
-    "quanghung",
-    "quangdai",
-]
 
 
 def ward_people(code: str) -> dict:
