@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from documents.models import DocumentStatus
+from tests.e2e.widths import DESKTOP, PHONE
 from tests.support import advance, attach, current_code, new_draft, user
 
 pytestmark = pytest.mark.e2e
@@ -20,8 +21,6 @@ TITLE = "Kế hoạch tổ chức Ngày hội Đại đoàn kết toàn dân t�
 BODY = "Các khu dân cư tổ chức Ngày hội trước ngày 18 tháng 11."
 REASON = "Bổ sung kinh phí và phân công cụ thể cho từng khu dân cư."
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 
 
 def open_task(session, task_title: str, title: str = TITLE):

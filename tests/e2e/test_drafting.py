@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from documents.models import Document
 from orgchart.models import Organization
 from orgchart.selectors import signers_of
+from tests.e2e.widths import DESKTOP, PHONE, width_on_a_phone
 
 pytestmark = pytest.mark.e2e
 
@@ -23,8 +24,6 @@ BASES = [
 ]
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 
 
 def test_a_plan_for_all_wards_an_outside_recipient_two_files_and_bases(as_user):
@@ -69,8 +68,7 @@ def test_a_plan_for_all_wards_an_outside_recipient_two_files_and_bases(as_user):
     expect(page.get_by_test_id("file-name")).to_have_text("de-cuong.pdf, so-do.png")
 
     soanthao.shot("soan-thao-1366")
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = width_on_a_phone(page)
     assert width <= 390, width
     soanthao.shot("soan-thao-390")
     page.set_viewport_size(DESKTOP)

@@ -5,25 +5,22 @@ other language."""
 
 from __future__ import annotations
 
-import contextlib
 import gettext
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from documents.models import Document
 from orgchart.models import Organization
+from tests.e2e.widths import DESKTOP, PHONE, width_on_a_phone
 from tests.support import current_code
 from tests.workflow.test_ui import ENGLISH
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 
 #: The interface's Vietnamese (the msgids) that an English page must not show: the English
 #: catalogue's messages of three words or more whose English differs.
@@ -63,14 +60,7 @@ class Pages:
     def measure(self, session, name: str) -> None:
         page = session.page
         page.wait_for_load_state("networkidle")
-        page.set_viewport_size(PHONE)
-        # The drawer and the tabs animate into their phone layout after the resize: the
-        # page is measured once they have settled (a real overflow stays).
-        with contextlib.suppress(PlaywrightTimeout):
-            page.wait_for_function(
-                f"document.documentElement.scrollWidth <= {PHONE['width']}", timeout=3_000
-            )
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = width_on_a_phone(page)
         if width > PHONE["width"]:
             self.too_wide[name] = width
         session.shot(f"{name}-390")

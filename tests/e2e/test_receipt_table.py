@@ -18,14 +18,13 @@ from playwright.sync_api import expect
 
 from documents import services
 from documents.models import AuditEvent, DocumentStatus, Receipt, ReceiptStatus
+from tests.e2e.widths import DESKTOP, width_on_a_phone
 from tests.support import advance, receipt_for, user
 from workflow.models import Notification, NotificationKind
 
 pytestmark = pytest.mark.e2e
 
 S, R = DocumentStatus, ReceiptStatus
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 REASON = "Văn bản gửi nhầm đơn vị, đề nghị gửi lại Ủy ban MTTQ phường Quảng Tiến."
 
 
@@ -85,8 +84,7 @@ def test_the_clerk_filters_chases_and_downloads_the_table(as_user, live_world, t
     expect(page.locator("input[name=receipts]:checked")).to_have_count(len(waiting))
     page.get_by_test_id("chase-submit").scroll_into_view_if_needed()
     vanthu.shot("chon-don-doc-1366")
-    page.set_viewport_size(PHONE)
-    no_overflow(page)
+    assert width_on_a_phone(page) <= 390
     vanthu.shot("chon-don-doc-390")
     page.set_viewport_size(DESKTOP)
 
@@ -112,7 +110,7 @@ def test_the_clerk_filters_chases_and_downloads_the_table(as_user, live_world, t
     assert sheet.max_row - 1 == len(waiting)  # the active filter: not yet acknowledged
 
     page.goto(f"/outgoing/{plan.pk}/")
-    page.set_viewport_size(PHONE)
+    assert width_on_a_phone(page) <= 390
     page.get_by_test_id("receipt-status").scroll_into_view_if_needed()
     no_overflow(page)
     vanthu.shot("bang-theo-doi-390")

@@ -15,14 +15,13 @@ from playwright.sync_api import expect
 
 from documents import services
 from documents.models import DocumentStatus, ReceiptStatus
+from tests.e2e.widths import DESKTOP, width_on_a_phone
 from tests.factories import MembershipFactory, UserFactory
 from tests.support import advance, new_draft, receipt_for, user
 
 pytestmark = pytest.mark.e2e
 
 R = ReceiptStatus
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
 TITLES = (
     "Kế hoạch tổ chức Ngày hội Đại đoàn kết năm 2023",
     "Hướng dẫn bầu Ban công tác Mặt trận khu dân cư",
@@ -43,8 +42,7 @@ def fits_a_phone(session, name: str) -> None:
     """A screenshot at each width; at the phone's, nothing wider than the screen."""
     page = session.page
     session.shot(f"{name}-1366")
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = width_on_a_phone(page)
     session.shot(f"{name}-390")
     page.set_viewport_size(DESKTOP)
     assert width <= 390, (name, width)
