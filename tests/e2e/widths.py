@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
-
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+import time
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
+SCROLL_WIDTH = "document.documentElement.scrollWidth"
 
 
-def width_on_a_phone(page) -> int:
+def width_on_a_phone(page, settle_seconds: float = 3.0) -> int:
     """``scrollWidth`` once the page is at the phone's width. viewflow's drawer turns from
     a side column (256 px) into a modal one in a resize handler, a moment after the resize:
     until it has, any page measures the column's width too. A real overflow stays and is
-    returned after the wait."""
+    returned after the wait. (Polled from here: the site's CSP forbids the string
+    evaluation ``wait_for_function`` would do in the page.)"""
     page.set_viewport_size(PHONE)
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(
-            f"document.documentElement.scrollWidth <= {PHONE['width']}", timeout=3_000
-        )
-    return page.evaluate("document.documentElement.scrollWidth")
+    deadline = time.monotonic() + settle_seconds
+    width = page.evaluate(SCROLL_WIDTH)
+    while width > PHONE["width"] and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        width = page.evaluate(SCROLL_WIDTH)
+    return width
