@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import shutil
 import time
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_otp.oath import TOTP, totp
@@ -210,3 +213,16 @@ def revised(document: Document, *, title: str, body: str, to: str = S.IN_REVIEW)
     )
     document = services.submit(actor=user("soanthao"), document=document)
     return advance(document, to)
+
+
+def system_tool(name: str) -> str:
+    """The path of a system program the tests read PDFs with (poppler's pdfsig, pdftoppm…):
+    ``make test`` installs them; a run without them skips on a laptop and fails in CI, where a
+    missing tool must never pass unnoticed."""
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is missing: apt-get install poppler-utils (make test does it as root)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import os
-import shutil
 import subprocess
 
 import pytest
@@ -29,6 +27,7 @@ from documents.signing import (
 )
 from documents.signing.keystore import key_path, passphrase_for
 from documents.signing.pki import CA_NAME, init_demo_pki
+from tests.support import system_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -209,18 +208,8 @@ def test_a_persons_own_signature_image_is_used(world, demo_pki):
     assert verify_pdf(pdf).status == "valid"
 
 
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    message = f"{name} is missing: apt-get install poppler-utils (make test does it as root)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def test_pdfsig_lists_both_signatures_as_valid(issued_pdf, tmp_path):
-    pdfsig = _tool("pdfsig")
+    pdfsig = system_tool("pdfsig")
     path = tmp_path / "issued.pdf"
     path.write_bytes(issued_pdf)
     out = subprocess.run(
@@ -233,7 +222,7 @@ def test_pdfsig_lists_both_signatures_as_valid(issued_pdf, tmp_path):
 
 
 def test_the_signed_page_renders_with_both_images(issued_pdf, tmp_path):
-    pdftoppm = _tool("pdftoppm")
+    pdftoppm = system_tool("pdftoppm")
     path = tmp_path / "issued.pdf"
     path.write_bytes(issued_pdf)
     subprocess.run([pdftoppm, "-png", "-r", "72", str(path), str(tmp_path / "page")], check=True)
