@@ -13,7 +13,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from documents import selectors
-from documents.handling import HandlerRole
 from documents.models import (
     AuthorityPrefix,
     DocType,
@@ -513,19 +512,17 @@ class ReceiptSerializer(ActorContextMixin, serializers.Serializer):
 
     @extend_schema_field(HandlingSerializer(allow_null=True))
     def get_handling(self, obj) -> dict | None:
-        request = self.context["request"]
-        handlers = list(obj.handlers.all())
-        inside = obj.organization_id in self.context["grants"].member_of or any(
-            h.user_id == request.user.pk for h in handlers
+        handling = selectors.handling_of(
+            obj, user=self.context["request"].user, grants=self.context["grants"]
         )
-        if not inside or not handlers:
+        if handling is None:
             return None
         return HandlingSerializer(
             {
-                "instruction": obj.instruction,
-                "coordinators": [h for h in handlers if h.role == HandlerRole.COORDINATE],
-                "informed": [h.user.username for h in handlers if h.role == HandlerRole.INFORM],
-                "progress": list(obj.progress_notes.all()),
+                "instruction": handling.instruction,
+                "coordinators": handling.coordinators,
+                "informed": [h.user.username for h in handling.informed],
+                "progress": handling.progress,
             }
         ).data
 

@@ -1,7 +1,8 @@
 """Every read that depends on who asks: visibility (in SQL), permissions (derived from
-documents.lifecycle), shares, the inbox and the overdue list."""
+documents.lifecycle), shares, a copy's handling, the inbox and the overdue list."""
 
 from ..lifecycle import TASK_KINDS
+from .handling import HANDLING_PREFETCH, Handling, handling_of, prefetch_handling
 from .inbox import open_tasks
 from .obligations import owed, rollup
 from .overdue import late_q, overdue_receipts, working_day_cutoff
@@ -32,8 +33,10 @@ from .visibility import (
 )
 
 __all__ = [
+    "HANDLING_PREFETCH",
     "TASK_KINDS",
     "Authorization",
+    "Handling",
     "ShareRow",
     "allowed_actions",
     "authorize",
@@ -43,6 +46,7 @@ __all__ = [
     "decide",
     "get_visible_document",
     "get_visible_receipt",
+    "handling_of",
     "held_shares",
     "incoming_receipts",
     "is_issuer_side",
@@ -57,6 +61,7 @@ __all__ = [
     "open_tasks",
     "overdue_receipts",
     "owed",
+    "prefetch_handling",
     "receipt_table",
     "refusals_about",
     "rollup",

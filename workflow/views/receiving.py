@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,7 +20,6 @@ from viewflow.workflow.models import Task
 from documents import selectors, services
 from documents.choices import SignatureStatus
 from documents.errors import Conflict, Forbidden, InvalidInput, NotFound
-from documents.handling import HandlerRole
 from documents.lifecycle import RECEIPT
 from documents.models import Receipt
 from documents.refusals import record_refusal
@@ -62,16 +60,15 @@ def my_receipts_context(
     if not receipts:
         return []
     grants = request_grants(request)
-    prefetch_related_objects(receipts, "handlers__user", "progress_notes__author")
+    selectors.prefetch_handling(receipts)
     rows = []
     for receipt in receipts:
         actions = selectors.allowed_actions(request.user, receipt, grants, known_visible=True)
         row = MyReceipt(receipt=receipt, actions=actions)
-        handlers = list(receipt.handlers.all())
-        row.lead = [h for h in handlers if h.role == HandlerRole.LEAD]
-        row.coordinators = [h for h in handlers if h.role == HandlerRole.COORDINATE]
-        row.informed = [h for h in handlers if h.role == HandlerRole.INFORM]
-        row.notes = list(receipt.progress_notes.all())
+        handling = selectors.handling_of(receipt, user=request.user, grants=grants)
+        if handling is not None:
+            row.lead, row.coordinators = handling.lead, handling.coordinators
+            row.informed, row.notes = handling.informed, handling.progress
         declared = RECEIPT.task_for(receipt)
         if open_task is not None and declared is not None and declared.action in actions:
             task = open_task(receipt)

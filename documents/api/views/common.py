@@ -104,6 +104,5 @@ class ActorMixin:
 def receipt_rows(qs: QuerySet[Receipt]) -> QuerySet[Receipt]:
     return qs.select_related("document__issuer", "organization", "assignee").prefetch_related(
         Prefetch("document__obligations", queryset=Obligation.objects.prefetch_related("items")),
-        "handlers__user",
-        "progress_notes__author",
+        *selectors.HANDLING_PREFETCH,
     )
