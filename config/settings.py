@@ -355,6 +355,9 @@ DELIVERY_SWEEP_MAX_BACKLOG = env.int("DELIVERY_SWEEP_MAX_BACKLOG", default=100)
 # (Monday to Friday), and an assignee this many days before the deadline and after it.
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=2)
 REMINDER_DEADLINE_DAYS = env.int("REMINDER_DEADLINE_DAYS", default=2)
+# A plan or report a document asks of its recipients (obligations) is reminded from
+# REMINDER_DEADLINE_DAYS before its due date until this many days after it.
+OBLIGATION_REMINDER_PAST_DAYS = env.int("OBLIGATION_REMINDER_PAST_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-receipts": {
         "task": "workflow.tasks.sweep_pending",
@@ -372,6 +375,12 @@ CELERY_BEAT_SCHEDULE = {
     "remind-recipients": {
         "task": "workflow.tasks.send_reminders",
         "schedule": crontab(minute=0, hour="7-17", day_of_week="mon-fri"),
+        "options": {"priority": 8},
+    },
+    # The plans and reports the documents ask of their recipients, around their due dates.
+    "remind-obligations": {
+        "task": "workflow.tasks.remind_obligations",
+        "schedule": crontab(minute=30, hour="7-17", day_of_week="mon-fri"),
         "options": {"priority": 8},
     },
 }

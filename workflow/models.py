@@ -20,6 +20,8 @@ class NotificationKind(models.TextChoices):
     RECALLED = "recalled", _("Văn bản bị thu hồi")
     CHASED = "chased", _("Nơi gửi đôn đốc")
     ASSIGNED = "assigned", _("Được phân công")
+    OBLIGATION_NEAR = "obligation_near", _("Sắp đến hạn nộp báo cáo")
+    OBLIGATION_PAST = "obligation_past", _("Quá hạn nộp báo cáo")
 
 
 class Notification(models.Model):

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from documents import services
+from documents import selectors, services
 from documents.models import Document, DocumentStatus, Receipt, ReceiptStatus, Urgency
 from documents.selectors import late_q
 from orgchart.models import OrganizationKind, RoleCode
@@ -404,7 +404,9 @@ def _reminder_text(receipt: Receipt, kind: str) -> str:
     return f"Đôn đốc: đã quá hạn xử lý ({receipt.deadline:%d/%m/%Y}): {what}"
 
 
-def _remind(receipt: Receipt, kind: str, users: Iterable, today: datetime.date) -> int:
+def _remind(
+    receipt: Receipt, kind: str, users: Iterable, today: datetime.date, *, text: str = ""
+) -> int:
     with transaction.atomic():
         _, created = Reminder.objects.get_or_create(receipt=receipt, kind=kind, day=today)
         if not created:
@@ -414,6 +416,38 @@ def _remind(receipt: Receipt, kind: str, users: Iterable, today: datetime.date) 
             kind=kind,
             receipt=receipt,
             key=today.isoformat(),
-            text=_reminder_text(receipt, kind),
+            text=text or _reminder_text(receipt, kind),
         )
     return 1
+
+
+@shared_task(**RETRYING)
+def remind_obligations(on: str | None = None) -> int:
+    """Remind the organisations that owe a plan or a report (the document's obligations): in
+    the days before its due date, then every day after it, for a while. One reminder per
+    copy, kind and day (``Reminder``), so per organisation and document, whatever else chased
+    it that day; the ward's leaders and the copy's chủ trì are told."""
+    today = datetime.date.fromisoformat(on) if on else timezone.localdate()
+    sent = 0
+    for row in selectors.owing(
+        today,
+        near_days=settings.REMINDER_DEADLINE_DAYS,
+        past_days=settings.OBLIGATION_REMINDER_PAST_DAYS,
+    ):
+        organization = row.receipt.organization
+        if organization is None:  # only organisations owe; an outside copy has none
+            continue
+        users = [row.receipt.assignee, *leaders_of(organization)]
+        for kind, obligations in ((K.OBLIGATION_PAST, row.past), (K.OBLIGATION_NEAR, row.near)):
+            if obligations:
+                text = _obligation_text(row.receipt, kind, obligations)
+                sent += _remind(row.receipt, kind, users, today, text=text)
+    return sent
+
+
+def _obligation_text(receipt: Receipt, kind: str, obligations: list) -> str:
+    owed = "; ".join(f"{o.title} (hạn {o.due:%d/%m/%Y})" for o in obligations)
+    what = notifications.describe_receipt(receipt)
+    if kind == K.OBLIGATION_NEAR:
+        return f"Sắp đến hạn nộp: {owed} — theo {what}"
+    return f"Đôn đốc: đã quá hạn nộp: {owed} — theo {what}"

@@ -4,7 +4,7 @@ documents.lifecycle), shares, a copy's handling, the inbox and the overdue list.
 from ..lifecycle import TASK_KINDS
 from .handling import HANDLING_PREFETCH, Handling, handling_of, prefetch_handling
 from .inbox import open_tasks
-from .obligations import owed, rollup
+from .obligations import Owing, owed, owing, rollup
 from .overdue import late_q, overdue_receipts, working_day_cutoff
 from .permissions import Authorization, allowed_actions, authorize, can, decide, lifecycle_of
 from .receipts import receipt_table
@@ -37,6 +37,7 @@ __all__ = [
     "TASK_KINDS",
     "Authorization",
     "Handling",
+    "Owing",
     "ShareRow",
     "allowed_actions",
     "authorize",
@@ -61,6 +62,7 @@ __all__ = [
     "open_tasks",
     "overdue_receipts",
     "owed",
+    "owing",
     "prefetch_handling",
     "receipt_table",
     "refusals_about",

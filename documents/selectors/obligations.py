@@ -12,6 +12,7 @@ from django.utils import timezone
 from orgchart.selectors import Grants, grants_of
 
 from ..errors import Forbidden
+from ..lifecycle import NOT_RECALLED
 from ..models import Document, Receipt, ReceiptStatus
 from ..obligations import ItemStatus, Obligation, ObligationItem
 from .visibility import get_visible_document, is_issuer_side
@@ -100,4 +101,53 @@ def owed(receipt: Receipt, today: datetime.date | None = None) -> list[dict]:
                         "status": item.status(refused=refused, today=today),
                     }
                 )
+    return result
+
+
+@dataclass
+class Owing:
+    """A copy whose organisation still owes something under its document's obligations, due
+    soon (``near``) or already past (``past``)."""
+
+    receipt: Receipt
+    near: list[Obligation] = field(default_factory=list)
+    past: list[Obligation] = field(default_factory=list)
+
+
+def owing(today: datetime.date, *, near_days: int, past_days: int) -> list[Owing]:
+    """Every copy that owes a plan or a report due within ``near_days`` or overdue by at most
+    ``past_days`` (an item years late is the roll-up's to show, not a daily reminder's), for
+    the reminders: not yet fulfilled, the copy neither refused nor of a recalled document. Two
+    queries, whatever the number of obligations."""
+    items = (
+        ObligationItem.objects.filter(
+            fulfilled_at__isnull=True,
+            obligation__due__lte=today + datetime.timedelta(days=near_days),
+            obligation__due__gte=today - datetime.timedelta(days=past_days),
+        )
+        .select_related("obligation")
+        .order_by("obligation__due", "obligation__order", "pk")
+    )
+    wanted: dict[tuple[int, int], list[Obligation]] = {}
+    for item in items:
+        wanted.setdefault((item.obligation.document_id, item.organization_id), []).append(
+            item.obligation
+        )
+    if not wanted:
+        return []
+    documents = {d for d, _ in wanted}
+    receipts = (
+        Receipt.objects.filter(NOT_RECALLED.q(), document_id__in=documents)
+        .exclude(status=ReceiptStatus.REFUSED)
+        .select_related("document__issuer", "organization", "assignee")
+        .order_by("pk")
+    )
+    result = []
+    for receipt in receipts:
+        obligations = wanted.get((receipt.document_id, receipt.organization_id or 0))
+        if obligations:
+            row = Owing(receipt)
+            for obligation in obligations:
+                (row.past if obligation.due < today else row.near).append(obligation)
+            result.append(row)
     return result

@@ -7,6 +7,7 @@ else sets a state or writes an audit row. One module per stage of the lifecycle.
 """
 
 from .chasing import Chase, chase
+from .compiling import compile_report
 from .drafting import RecipientInput, add_attachment, create_draft, edit_draft
 from .handling import contribute, post_progress
 from .outgoing import (
@@ -41,6 +42,7 @@ __all__ = [
     "add_attachment",
     "assign",
     "chase",
+    "compile_report",
     "complete",
     "contribute",
     "create_draft",

@@ -174,6 +174,7 @@ def test_beat_runs_the_sweeper_the_reminders_and_the_reconciler():
     assert scheduled == {
         "workflow.tasks.sweep_pending",
         "workflow.tasks.send_reminders",
+        "workflow.tasks.remind_obligations",
         "workflow.tasks.reconcile_flows",
     }
     assert scheduled <= set(app.tasks)

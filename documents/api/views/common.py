@@ -49,6 +49,7 @@ LIST = (401, 404)
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+OBLIGATION_ID = OpenApiParameter("obligation_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 INLINE = OpenApiParameter(
     "inline",
     OpenApiTypes.STR,

@@ -36,6 +36,7 @@ from .common import (
     ATTACHMENT_ID,
     INLINE,
     LIST,
+    OBLIGATION_ID,
     READ,
     ActorMixin,
     errors,
@@ -350,6 +351,38 @@ class DocumentViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
         )
         return Response(
             s.AttachmentSerializer(attachment, context={"request": request}).data, status=201
+        )
+
+    @extend_schema(
+        request=None,
+        parameters=[OBLIGATION_ID],
+        responses={201: s.DocumentSerializer, **errors(400, 401, 403, 404)},
+        summary="Compile the replies to one obligation into a draft report (issuer's drafter)",
+        description=(
+            "Tổng hợp kết quả chung: a new draft Báo cáo of the document's issuer, addressed to "
+            "its parent organisation (purpose `report`), listing every organisation's status "
+            "under the obligation and citing, as `references`, the issuer's copies of exactly "
+            "the replies that fulfilled it. The draft then goes through its own review and "
+            "signing. 403 for a recipient or someone who may not draft for the issuer; 404 for "
+            "an obligation of another document; 400 when the issuer has no parent."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"obligations/(?P<obligation_id>\d+)/compile",
+        url_name="compile",
+    )
+    def compile(self, request, pk=None, obligation_id=None):
+        document = self.document()
+        # The id is compared with the document's own obligations in Python: any digits do.
+        report = services.compile_report(
+            actor=request.user,
+            document=document,
+            obligation=int(obligation_id or 0),
+        )
+        return self.out(
+            s.DocumentSerializer, _document_rows(Document.objects).get(pk=report.pk), 201
         )
 
     @extend_schema(
