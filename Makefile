@@ -57,6 +57,7 @@ render-deps: setup
 # The demo's documents as a person sees them: the seed plan (draft and issued) and a công văn
 # as PDF, and a PNG of every page, in var/render/ (git-ignored), from a scratch demo database.
 RENDER_DB := sqlite:///$(CURDIR)/var/render-demo.sqlite3
+render-demo: export DEBUG = 1
 render-demo: render-deps
 	rm -f var/render-demo.sqlite3 var/render/*.pdf var/render/*.png
 	DATABASE_URL=$(RENDER_DB) $(BIN)/python manage.py migrate --noinput -v0

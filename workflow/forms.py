@@ -22,6 +22,8 @@ from documents.models import (
     Secrecy,
     Urgency,
 )
+from documents.obligations import ObligationKind
+from documents.services.obligations import EVERY_EXECUTING
 from documents.templatetags.vanban import ho_ten
 from orgchart.models import Organization
 
@@ -271,7 +273,85 @@ EXTRA_ROWS = 2
 GROUP_PURPOSES = {"superiors": Purpose.REPORT}
 
 
-class DraftForm(forms.Form):
+#: Obligation rows on the draft form; the API takes up to MAX_OBLIGATIONS.
+OBLIGATION_ROWS = 2
+
+
+class ObligationRows:
+    """What the draft asks of its recipients that act (design §15.5): a plan of their own or a
+    report, its title and due date, from every recipient to execute unless some are chosen.
+    The service checks them against the recipients it expands."""
+
+    fields: dict
+    cleaned_data: dict
+
+    def add_obligation_fields(self, organizations) -> None:
+        choices = [(o.code, o.name) for o in organizations]
+        for n in range(1, OBLIGATION_ROWS + 1):
+            self.fields[f"obl_kind_{n}"] = forms.ChoiceField(
+                label=_("Yêu cầu"),
+                choices=[("", _("— không —")), *ObligationKind.choices],
+                required=False,
+            )
+            self.fields[f"obl_title_{n}"] = forms.CharField(
+                label=_("Nội dung yêu cầu"), required=False, max_length=255
+            )
+            self.fields[f"obl_due_{n}"] = forms.DateField(
+                label=_("Hạn nộp"),
+                required=False,
+                input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                widget=forms.DateInput(
+                    format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm")}
+                ),
+            )
+            self.fields[f"obl_orgs_{n}"] = forms.MultipleChoiceField(
+                label=_("Đơn vị phải nộp"),
+                choices=choices,
+                required=False,
+                help_text=_("Để trống: mọi nơi nhận để thực hiện."),
+                widget=forms.SelectMultiple(attrs={"size": 4}),
+            )
+
+    def obligation_rows(self):
+        bound = cast(forms.Form, self)
+        return [
+            [bound[f"obl_{part}_{n}"] for part in ("kind", "title", "due", "orgs")]
+            for n in range(1, OBLIGATION_ROWS + 1)
+        ]
+
+    def check_obligation_rows(self) -> None:
+        """A row with a kind needs its title and due date, said on their fields in the form's
+        own words (the service would ask for an ISO date)."""
+        form = cast(forms.Form, self)
+        for n in range(1, OBLIGATION_ROWS + 1):
+            if not self.cleaned_data.get(f"obl_kind_{n}"):
+                continue
+            for part in ("title", "due"):
+                name = f"obl_{part}_{n}"
+                if not self.cleaned_data.get(name) and name not in form.errors:
+                    form.add_error(name, _("Không được để trống."))
+
+    def obligations(self) -> list[dict]:
+        """The rows filled in, as the service takes them; a row with a kind and nothing else
+        still goes, so that the service names what it lacks."""
+        data, items = self.cleaned_data, []
+        for n in range(1, OBLIGATION_ROWS + 1):
+            kind = data.get(f"obl_kind_{n}") or ""
+            if not kind:
+                continue
+            due = data.get(f"obl_due_{n}")
+            items.append(
+                {
+                    "kind": kind,
+                    "title": data.get(f"obl_title_{n}") or "",
+                    "due": due.isoformat() if due else "",
+                    "organizations": data.get(f"obl_orgs_{n}") or EVERY_EXECUTING,
+                }
+            )
+        return items
+
+
+class DraftForm(ObligationRows, forms.Form):
     """The draft as the drafter types it. Recipients come as groups of the org chart (each
     member a checkbox, so one can be left out), single organisations and outside recipients
     with an e-mail; the service expands, checks and orders them."""
@@ -322,6 +402,7 @@ class DraftForm(forms.Form):
 
     #: The fields drawn by hand in the recipients' part of the template.
     RECIPIENT_PREFIXES = ("purpose_", "members_", "org_", "name_", "email_")
+    OWN_PARTS = (*RECIPIENT_PREFIXES, "obl_")
 
     def __init__(self, *args, issuer: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,8 +414,10 @@ class DraftForm(forms.Form):
         attachments = self.fields["attachments"]
         attachments.help_text = attachments.help_text % {"limit": uploads.limit_in_mb()}
         self.attachment_types: list[str] = []
-        #: The service's refusals of the recipients (InvalidInput under ``recipients``).
+        #: The service's refusals of the recipients (InvalidInput under ``recipients``) and
+        #: of the obligations (under ``obligations``), said in their own parts of the form.
         self.recipient_messages: list[str] = []
+        self.obligation_messages: list[str] = []
         self.groups = recipient_groups(issuer)
         for group in self.groups:
             self.fields[f"purpose_{group.code}"] = forms.ChoiceField(
@@ -376,6 +459,12 @@ class DraftForm(forms.Form):
                 required=False,
                 initial=Purpose.EXECUTE,
             )
+        self.add_obligation_fields(others)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_obligation_rows()
+        return cleaned
 
     def clean_attachments(self):
         """Each file gets the API's own check (documents.uploads): size, name, type from the
@@ -393,7 +482,7 @@ class DraftForm(forms.Form):
         return files
 
     def main_fields(self):
-        return [self[name] for name in self.fields if not name.startswith(self.RECIPIENT_PREFIXES)]
+        return [self[name] for name in self.fields if not name.startswith(self.OWN_PARTS)]
 
     def group_rows(self):
         return [

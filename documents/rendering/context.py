@@ -22,6 +22,7 @@ from ..choices import DocType, Secrecy, Urgency
 from ..lifecycle import DocumentStatus, Purpose
 from ..models import AuditEvent, Document, Recipient
 from ..numbering import REGISTER_ZONE, date_line
+from .duties import duty_lines
 
 S = DocumentStatus
 
@@ -286,6 +287,36 @@ def fold_ascii(text: str) -> str:
     return fold(text).upper()
 
 
+#: The part a plan's execution is written under (Decree 30 plans: "IV. TỔ CHỨC THỰC HIỆN").
+EXECUTION = "TỔ CHỨC THỰC HIỆN"
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+#: The closing mark of the text ("./."), which stays after its last line.
+CLOSING = re.compile(r"\s*/\.\s*$")
+
+
+def with_duties(blocks: list[Block], lines: list[str]) -> list[Block]:
+    """``blocks`` with the duty lines (``duties.duty_lines``) at the end of the "Tổ chức thực
+    hiện" part, or in a part of that name added last; when they end the text, its closing
+    mark moves after them."""
+    if not lines:
+        return blocks
+    added = [Block("paragraph", line) for line in lines]
+    parts = [i for i, b in enumerate(blocks) if b.kind == "part"]
+    execution = next((i for i in parts if EXECUTION in blocks[i].text.upper()), None)
+    if execution is None:
+        numeral = ROMAN[len(parts)] if len(parts) < len(ROMAN) else str(len(parts) + 1)
+        added.insert(0, Block("part", f"{numeral}. {EXECUTION}"))
+        at = len(blocks)
+    else:
+        at = next((i for i in parts if i > execution), len(blocks))
+    blocks = list(blocks)
+    if at == len(blocks) and blocks and CLOSING.search(blocks[-1].text):
+        last, tail = blocks[-1], added[-1]
+        blocks[-1] = Block(last.kind, CLOSING.sub("", last.text), lead=last.lead)
+        added[-1] = Block(tail.kind, tail.text + "/.")
+    return [*blocks[:at], *added, *blocks[at:]]
+
+
 def build_sheet(document: Document) -> Sheet:
     draft = document.status not in SIGNED_STATES
     numbered = document.status in NUMBERED_STATES
@@ -307,7 +338,7 @@ def build_sheet(document: Document) -> Sheet:
         decider_line=document.issuer.name.upper() if document.doc_type in DECIDING_TYPES else "",
         addressees=addressees,
         bases=punctuated(document.can_cu),
-        body=body_blocks(document.body),
+        body=with_duties(body_blocks(document.body), duty_lines(document)),
         recipients=recipient_lines,
         authority_line=authority_line(document),
         signer_title=signature_title(document),

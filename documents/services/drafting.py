@@ -376,4 +376,14 @@ def _snapshot(document: Document) -> dict:
         ],
         "references": sorted(document.references.values_list("pk", flat=True)),
         "attachments": list(document.attachments.values_list("original_name", flat=True)),
+        # What it asks of its recipients is reviewed with it, so each version keeps it.
+        "obligations": [
+            {
+                "kind": o.kind,
+                "title": o.title,
+                "due": o.due.isoformat(),
+                "organizations": sorted(i.organization.code for i in o.items.all()),
+            }
+            for o in document.obligations.prefetch_related("items__organization")
+        ],
     }

@@ -21,6 +21,11 @@ from ..obligations import Obligation, ObligationItem, ObligationKind, Reply
 
 MAX_OBLIGATIONS = 20
 
+#: ``organizations`` meaning every recipient of the draft that executes, whichever they turn
+#: out to be once its groups are expanded (the draft form's default). Not a value a JSON
+#: client can send: the API names its organisations.
+EVERY_EXECUTING = object()
+
 
 @dataclass(frozen=True)
 class ObligationInput:
@@ -58,6 +63,8 @@ def clean_obligations(
         kind, title = item.get("kind"), str(item.get("title") or "").strip()
         due = _due(item.get("due"))
         codes = item.get("organizations") or []
+        if codes is EVERY_EXECUTING:
+            codes = list(executing)
         if kind not in ObligationKind.values:
             messages.append(_("Yêu cầu %(n)d: loại không hợp lệ.") % {"n": index})
         if not title or len(title) > 255:

@@ -90,7 +90,10 @@ def test_issued_seed_plan_reads_in_decree_30_order(world):
             "I. MỤC ĐÍCH, YÊU CẦU",
             "II. NỘI DUNG TUYÊN TRUYỀN",
             "IV. TỔ CHỨC THỰC HIỆN",
-            "theo dõi, tổng hợp kết quả chung./.",
+            "theo dõi, tổng hợp kết quả chung.",
+            # What the wards owe comes last in its part (tests/documents/test_duties.py).
+            "xã Quảng Đại gửi về Ban Thường trực",
+            "./.",
             "Nơi nhận:",
             *recipients,
             "- Lưu: VT, MTTQ thành phố.",

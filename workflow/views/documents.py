@@ -181,6 +181,7 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                     collective_name=data.get("collective_name") or "",
                     signer=data.get("signer"),
                     recipients=form.recipients(),
+                    obligations=form.obligations(),
                 )
                 for upload, content_type in zip(
                     data.get("attachments") or [], form.attachment_types, strict=True
@@ -197,6 +198,9 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                 if field == "recipients":
                     # Said in the recipients' part, where they are chosen.
                     form.recipient_messages.extend(field_messages)
+                    continue
+                if field == "obligations":
+                    form.obligation_messages.extend(field_messages)
                     continue
                 for text in field_messages:
                     form.add_error(field if field in form.fields else None, text)
