@@ -78,26 +78,34 @@ def _report(request, chosen: dict) -> Report:
     )
 
 
-#: The recipients' chart: of each one's copies, done on time, done late, past the deadline
-#: now (``TIMELINESS``'s positions).
-STACKED = (TIMELINESS.index("on_time"), TIMELINESS.index("late"), TIMELINESS.index("overdue"))
+#: The recipients' chart: each one's copies split into done on time, done late, past the
+#: deadline now, refused and the rest (``TIMELINESS``'s positions).
+STACKED = ("on_time", "late", "overdue", "refused")
 
 
 def charts(result: Report) -> list[dict]:
-    """What the page's script draws, one entry per chart (``json_script``)."""
+    """What the page's script draws, one entry per chart (``json_script``); ``keys`` name
+    the lines or series, which the script colours by their meaning."""
     drawn = []
     for table in result.tables:
         lines = table.charted
         if not table.chart or not lines:
             continue
         if table.chart == "stacked":
+            at = {key: TIMELINESS.index(key) for key in (*STACKED, "copies")}
             datasets = [
                 {
-                    "label": str(table.headers[column + 1]),
-                    "data": [ln.values[column] for ln in lines],
+                    "key": key,
+                    "label": str(table.headers[at[key] + 1]),
+                    "data": [line.values[at[key]] for line in lines],
                 }
-                for column in STACKED
+                for key in STACKED
             ]
+            rest = [
+                line.values[at["copies"]] - sum(line.values[at[key]] for key in STACKED)
+                for line in lines
+            ]
+            datasets.append({"key": "rest", "label": _("Còn lại"), "data": rest})
         else:
             datasets = [{"label": str(table.headers[1]), "data": [ln.values[0] for ln in lines]}]
         drawn.append(
@@ -105,6 +113,7 @@ def charts(result: Report) -> list[dict]:
                 "id": f"chart-{table.key}",
                 "type": table.chart,
                 "labels": [str(line.label) for line in lines],
+                "keys": [line.key for line in lines],
                 "datasets": datasets,
             }
         )
