@@ -59,8 +59,8 @@ def _chosen(request) -> tuple[ReportFilter, list, dict]:
         raise Forbidden()
     form = ReportFilter(request.GET or None)
     since, until = default_period(timezone.localdate())
-    chosen = {"organization": organizations[0].code if organizations else "", "since": since}
-    chosen["until"] = until
+    first = organizations[0].code if organizations else ""
+    chosen = {"organization": first, "since": since, "until": until}
     if request.GET and not form.is_valid():
         return form, organizations, {}
     if request.GET:
@@ -157,7 +157,7 @@ def workbook(result: Report) -> bytes:
                 title_lines=[f"{table.title} — {result.organization.name}", period],
                 headers=[str(header) for header in table.headers],
                 widths=[48, *(14 for _header in table.headers[1:])],
-                rows=(rows(table)),
+                rows=rows(table),
             )
             for index, table in enumerate(result.tables)
         ]
