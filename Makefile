@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/vanban
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: setup run test test-client test-e2e test-services services lint lock bandit check-deploy format bench bench-fanout worker beat clean \
-	render-deps render-demo
+	render-deps render-demo static-vendor
 
 # Every package, direct or not, at the version and with the hashes of the lock files
 # (requirements*.txt, made by `make lock` from requirements*.in): a fresh install is the same
@@ -117,6 +117,18 @@ check-deploy: setup
 		CELERY_BROKER_URL=$(REDIS_URL) EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
 		ADMIN_PATH=quan-tri-he-thong/ \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The browser libraries the pages load, as committed copies (no CDN, no npm for `make run`):
+# after changing a version in package.json (and `npm install` for package-lock.json), this
+# installs exactly the lock file's versions and copies each library with its licence (without
+# its source-map line: the map is not shipped, and a browser's tools would ask for it).
+CHARTJS_VENDOR := workflow/static/workflow/vendor/chartjs
+static-vendor:
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p $(CHARTJS_VENDOR)
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.js > $(CHARTJS_VENDOR)/chart.umd.js
+	cp node_modules/chart.js/LICENSE.md $(CHARTJS_VENDOR)/LICENSE.md
+	node -p '"chart.js " + require("./node_modules/chart.js/package.json").version' > $(CHARTJS_VENDOR)/VERSION
 
 format:
 	$(BIN)/ruff format .

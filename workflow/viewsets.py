@@ -25,10 +25,21 @@ from viewflow.workflow.models import Task
 
 from accounts import views as sign_ins
 from documents.errors import NotFound
+from documents.selectors.registers import readable_books
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
-from .views import account, documents, inbox, lists, receipts, receiving, sharing, versions
+from .views import (
+    account,
+    documents,
+    inbox,
+    lists,
+    receipts,
+    receiving,
+    reports,
+    sharing,
+    versions,
+)
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -280,6 +291,24 @@ class OrgChartApp(SignedInMixin, Application):
     index_path = path("", documents.OrgChartView.as_view(), name="index")
 
 
+class ReportsApp(Application):
+    """Báo cáo: in the menu of those who may read an organisation's registers, whose
+    figures the reports are; the page itself asks the same rule (403 otherwise)."""
+
+    app_name = "reports"
+    title = _("Báo cáo")
+    icon = "insights"
+    menu_template_name = "workflow/menu_reports.html"
+    # The page loads Chart.js in its head: a full load, not Turbo's swap of the body.
+    turbo_disabled = True
+
+    def has_view_permission(self, user, obj=None):
+        return bool(user.is_authenticated and readable_books(user))
+
+    index_path = path("", reports.ReportView.as_view(), name="index")
+    export_path = path("bao-cao.xlsx", reports.ReportExportView.as_view(), name="export")
+
+
 class AccountApp(SignedInMixin, Application):
     """The person's own account: sessions and tokens (reached from the user menu,
     workflow/page.html) and the two-step verification."""
@@ -321,6 +350,7 @@ site = VanBanSite(
         OutgoingApp(),
         IncomingApp(),
         OrgChartApp(),
+        ReportsApp(),
         AccountApp(),
     ]
 )

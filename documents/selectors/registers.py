@@ -25,6 +25,18 @@ def register_book(
     grants: Grants | None = None,
 ) -> RegisterBook:
     """The book (unsaved and empty when nothing has been registered in it yet)."""
+    org = readable_organization(user, organization=organization, secret=secret, grants=grants)
+    book = RegisterBook.objects.filter(
+        organization=org, direction=direction, year=year, secret=secret
+    ).first()
+    return book or RegisterBook(organization=org, direction=direction, year=year, secret=secret)
+
+
+def readable_organization(
+    user, *, organization: str, secret: bool = False, grants: Grants | None = None
+) -> Organization:
+    """The organisation (by code) whose books the person may read; the same readers read
+    its reports on the handling of documents (selectors.reports), the figures of its books."""
     org = Organization.objects.filter(code=organization).first()
     if org is None:
         raise NotFound()
@@ -32,10 +44,11 @@ def register_book(
     readers = SECRET_READERS if secret else READERS
     if not any(g.has(org.pk, role) for role in readers):
         raise Forbidden()
-    book = RegisterBook.objects.filter(
-        organization=org, direction=direction, year=year, secret=secret
-    ).first()
-    return book or RegisterBook(organization=org, direction=direction, year=year, secret=secret)
+    return org
+
+
+def may_read_secret(organization: Organization, grants: Grants) -> bool:
+    return any(grants.has(organization.pk, role) for role in SECRET_READERS)
 
 
 def readable_books(user, grants: Grants | None = None) -> list[Organization]:

@@ -165,6 +165,7 @@ PAGES = [
     ("van-ban-noi-nhan", "vt.bacson", "/outgoing/{pk}/"),
     ("van-ban-nguoi-xu-ly", "cb.bacson", "/outgoing/{pk}/"),
     ("so-do-to-chuc", "vt.bacson", "/orgchart/"),
+    ("bao-cao", "vt.bacson", "/reports/"),
     ("tai-khoan", "soanthao", "/account/"),
     ("xac-thuc-hai-buoc", "soanthao", "/account/xac-thuc-hai-buoc/"),
 ]
