@@ -179,6 +179,7 @@ def delegation_line(document: Document) -> str:
         .values_list("on_behalf_of_id", flat=True)
     )
     recorded = list(event[:1])
+    principal_id: int | None
     if recorded:
         principal_id = recorded[0]
     else:

@@ -148,7 +148,7 @@ def _check_note_and_dates(note, valid_from, valid_to) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (note or "").strip():
         errors["note"] = [_("Ghi nội dung ủy quyền: việc gì, trong phạm vi nào.")]
-    elif len(note.strip()) > Delegation._meta.get_field("note").max_length:
+    elif len(note.strip()) > (Delegation._meta.get_field("note").max_length or 0):
         errors["note"] = [_("Nội dung ủy quyền quá dài.")]
     if not (isinstance(valid_from, datetime.date) and isinstance(valid_to, datetime.date)):
         errors["valid_from"] = [_("Nhập ngày bắt đầu và ngày kết thúc.")]
