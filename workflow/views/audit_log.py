@@ -24,14 +24,20 @@ from ..middleware import request_grants
 VERIFIED_KEY = "audit_verified"
 
 
-def day_field(label, *, required: bool = False) -> forms.DateField:
+def day_field(label, *, required: bool = False, example: bool = False) -> forms.DateField:
     """A day typed dd/mm/yyyy, as the other forms take it (the browser's date widget would
-    show its own locale's order)."""
+    show its own locale's order); ``example``: the placeholder shows one (a form's field,
+    wider than a filter's)."""
+    hint = (
+        gettext_lazy("ngày/tháng/năm, ví dụ 31/12/2026")
+        if example
+        else gettext_lazy("ngày/tháng/năm")
+    )
     return forms.DateField(
         label=label,
         required=required,
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": hint}),
     )
 
 

@@ -42,8 +42,8 @@ class DelegationForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=gettext_lazy("Vai trò ủy quyền"), widget=forms.CheckboxSelectMultiple
     )
-    valid_from = day_field(gettext_lazy("Từ ngày"), required=True)
-    valid_to = day_field(gettext_lazy("Đến ngày"), required=True)
+    valid_from = day_field(gettext_lazy("Từ ngày"), required=True, example=True)
+    valid_to = day_field(gettext_lazy("Đến ngày"), required=True, example=True)
     note = forms.CharField(
         label=gettext_lazy("Nội dung ủy quyền"),
         max_length=Delegation._meta.get_field("note").max_length,
@@ -61,6 +61,7 @@ class DelegationForm(forms.Form):
             people = people_of(chosen.pk).exclude(pk=principal.pk)
             cast(forms.ModelChoiceField, self.fields["deputy"]).queryset = people
         # The roles the principal holds and may lend; the service checks the dates.
+        self.fields["valid_from"].initial = timezone.localdate()
         held = _held_roles(principal, orgs)
         cast(forms.MultipleChoiceField, self.fields["roles"]).choices = [
             (code, RoleCode(code).label) for code in LENDABLE_ROLES if code in held
