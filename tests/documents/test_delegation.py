@@ -177,9 +177,12 @@ def test_the_signature_block_prints_the_delegated_authority(world, client):
     assert sheet.authority_line == "TM. BAN THƯỜNG TRỰC"
     assert sheet.delegation_line == "TUQ. PHÓ CHỦ TỊCH"
     assert sheet.signer_name and sheet.signer_title != "PHÓ CHỦ TỊCH"
-    text = pdf_text(rendering.render_pdf(doc))
-    # The block's lines in their order (the Nơi nhận column beside it is read in between).
-    assert_in_order(text, ["TM. BAN THƯỜNG TRỰC", "TUQ. PHÓ CHỦ TỊCH", sheet.signer_name])
+    # The block's lines in their order (the Nơi nhận column beside it is read in between),
+    # in the original signed inside the step as in a fresh rendering.
+    for pdf in (rendering.stored_pdf(doc), rendering.render_pdf(doc)):
+        assert pdf is not None
+        text = pdf_text(pdf)
+        assert_in_order(text, ["TM. BAN THƯỜNG TRỰC", "TUQ. PHÓ CHỦ TỊCH", sheet.signer_name])
     # Ended afterwards, the delegation still titles what was signed under it.
     delegation = Delegation.objects.get()
     services.end_delegation(actor=world.user("pct.huy"), delegation=delegation)
