@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
 # Step-up (design §15.2): signing, registering, dispatching and recalling by a signer or a clerk
 # need a one-time code; one code keeps that API token or browser session fresh this long.
 OTP_FRESH_SECONDS = env.int("OTP_FRESH_SECONDS", default=900)
+# Ủy quyền is limited in time (Decree 30 Art. 13): the longest span one delegation may cover.
+DELEGATION_MAX_DAYS = env.int("DELEGATION_MAX_DAYS", default=90)
 OTP_TOTP_ISSUER = "MTTQ Văn bản"
 # The admin lists devices without their secrets.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

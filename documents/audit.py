@@ -199,6 +199,9 @@ class Break:
     chain: str
     seq: int | None
     reason: str
+    #: What kind of break, for a screen to name it in its own words: position, order, link,
+    #: content, headless or head.
+    kind: str = ""
 
     def __str__(self) -> str:
         where = f"event #{self.seq}" if self.seq is not None else "end of chain"
@@ -215,6 +218,19 @@ def verify() -> Iterator[Break]:
             yield problem
 
 
+def verify_chains(keys: list[str]) -> dict[str, Break | None]:
+    """Re-walk the named chains only (an auditor's organisations): each one's first break,
+    or None where it is intact (a chain with no event yet included)."""
+    heads = {c.key: c for c in AuditChain.objects.filter(key__in=keys)}
+    found: dict[str, Break | None] = {}
+    for key in keys:
+        if key not in heads and not AuditEvent.objects.filter(chain=key).exists():
+            found[key] = None
+            continue
+        found[key] = _verify_chain(key, heads.get(key))
+    return found
+
+
 def _verify_chain(key: str, head: AuditChain | None) -> Break | None:
     prev_hash, expected_position, last_seq = "", 1, None
     events = AuditEvent.objects.filter(chain=key).order_by("position", "seq")
@@ -225,22 +241,26 @@ def _verify_chain(key: str, head: AuditChain | None) -> Break | None:
                 event.seq,
                 f"expected position {expected_position}, found "
                 f"{event.position}: an event was removed or reordered",
+                "position",
             )
         if last_seq is not None and event.seq <= last_seq:
-            return Break(key, event.seq, "sequence goes backwards: events were reordered")
+            return Break(key, event.seq, "sequence goes backwards: events were reordered", "order")
         if event.prev_hash != prev_hash:
-            return Break(key, event.seq, "prev_hash does not match the previous event")
+            return Break(key, event.seq, "prev_hash does not match the previous event", "link")
         if compute_hash(prev_hash, event) != event.hash:
-            return Break(key, event.seq, "content does not match its hash: the event was altered")
+            return Break(
+                key, event.seq, "content does not match its hash: the event was altered", "content"
+            )
         prev_hash, expected_position, last_seq = event.hash, expected_position + 1, event.seq
     length = expected_position - 1
     if head is None:
-        return Break(key, None, "the chain has events but no head")
+        return Break(key, None, "the chain has events but no head", "headless")
     if head.length != length or head.head_hash != prev_hash:
         return Break(
             key,
             None,
             f"the head records {head.length} events, found {length}: "
             "events at the end were removed or the head was altered",
+            "head",
         )
     return None

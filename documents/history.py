@@ -17,6 +17,9 @@ OTHER_LABELS: dict[str, Promise] = {
     "login_failed": _("Đăng nhập không thành công"),
     "locked_out": _("Tạm khóa đăng nhập"),
     "refused": _("Bị từ chối truy cập"),
+    "login_failures_throttled": _("Quá nhiều lần đăng nhập sai từ một địa chỉ"),
+    "delegate": _("Ủy quyền"),
+    "end_delegation": _("Kết thúc ủy quyền"),
 }
 
 
@@ -45,3 +48,10 @@ def history_label(
         if verb in lifecycle.labels:
             return lifecycle.label(verb)
     return str(OTHER_LABELS.get(verb, verb))
+
+
+def verb_choices() -> list[tuple[str, str]]:
+    """Every audit verb with its history label, as a filter offers them, by label."""
+    verbs = set(DOCUMENT.labels) | set(RECEIPT.labels) | set(OTHER_LABELS)
+    first = {verb: history_label(verb) for verb in verbs}
+    return sorted(first.items(), key=lambda pair: (pair[1].lower(), pair[0]))

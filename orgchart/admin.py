@@ -46,7 +46,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
-    list_display = ["principal", "deputy", "organization", "valid_from", "valid_to"]
+    list_display = ["principal", "deputy", "organization", "valid_from", "valid_to", "ended_at"]
     autocomplete_fields = ["principal", "deputy", "organization"]
     filter_horizontal = ["roles"]
 

@@ -180,6 +180,16 @@ class Membership(models.Model):
         return f"{self.user} — {self.position} — {self.organization}"
 
 
+#: The roles a person may lend by ủy quyền: the authority to review, to sign and to direct the
+#: handling. The clerk's and the auditor's are duties of the post, not authority to pass on.
+LENDABLE_ROLES = (RoleCode.REVIEWER, RoleCode.SIGNER, RoleCode.LEADER)
+
+
+class DelegationQuerySet(ValidityQuerySet):
+    def active(self, on=None):
+        return super().active(on).filter(ended_at__isnull=True)
+
+
 class Delegation(models.Model):
     """Ủy quyền: the deputy holds the listed roles of the principal in one organisation for a
     limited time. Actions taken under it record the principal as `on_behalf_of`."""
@@ -203,8 +213,11 @@ class Delegation(models.Model):
     valid_from = models.DateField(_("từ ngày"))
     valid_to = models.DateField(_("đến ngày"))
     note = models.CharField(_("nội dung ủy quyền"), max_length=255, blank=True)
+    # Ended early by the principal: from this moment it lends nothing, though valid_to (the
+    # day it was ended) still reads as the last day it covered.
+    ended_at = models.DateTimeField(_("kết thúc sớm lúc"), null=True, blank=True)
 
-    objects = ValidityQuerySet.as_manager()
+    objects = DelegationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ủy quyền")

@@ -15,7 +15,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Delegation, Membership, Organization, OrganizationKind, RoleCode
+from .models import (
+    LENDABLE_ROLES,
+    Delegation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    RoleCode,
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,8 @@ UNION
 SELECT 'lent', d.organization_id, dr.role_id, d.principal_id
   FROM orgchart_delegation d
   JOIN orgchart_delegation_roles dr ON dr.delegation_id = d.id
- WHERE d.deputy_id = %(user)s AND {_valid("d")} AND d.organization_id IN ({_LIVE_ORG})
+ WHERE d.deputy_id = %(user)s AND {_valid("d")} AND d.ended_at IS NULL
+   AND d.organization_id IN ({_LIVE_ORG})
    AND EXISTS (
        SELECT 1 FROM orgchart_membership pm JOIN auth_user pu ON pu.id = pm.user_id
         WHERE pm.user_id = d.principal_id AND pu.is_active AND {_valid("pm")}
@@ -162,6 +170,47 @@ def _lent_roles(on: datetime.date) -> QuerySet:
     )
     in_force = Delegation.objects.active(on).filter(organization__in=_active_orgs(on))
     return Delegation.roles.through.objects.filter(Exists(held), delegation__in=in_force)
+
+
+def lendable_roles(
+    user, organization_id: int, valid_from: datetime.date, valid_to: datetime.date
+) -> set[str]:
+    """The roles ``user`` may lend in the organisation for those days: the lendable ones held
+    in their own right (a position or an extra role, never a delegation: ủy quyền is not
+    re-delegable, Decree 30 Art. 13) by a membership covering every day of the span."""
+    covering = Membership.objects.filter(
+        user=user,
+        user__is_active=True,
+        organization_id=organization_id,
+        organization__in=Organization.objects.active(valid_from),
+    ).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=valid_from),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=valid_to),
+    )
+    found: set[str] = set()
+    for position_role, extra_role in covering.values_list("position__roles", "extra_roles"):
+        found.update(code for code in (position_role, extra_role) if code in LENDABLE_ROLES)
+    return found
+
+
+def lending_organizations(user, on: datetime.date | None = None) -> QuerySet[Organization]:
+    """The organisations where ``user`` holds a lendable role in their own right today."""
+    on = on or timezone.localdate()
+    held = Membership.objects.active(on).filter(user=user, user__is_active=True)
+    held = held.filter(
+        Q(position__roles__in=LENDABLE_ROLES) | Q(extra_roles__in=LENDABLE_ROLES)
+    ).values("organization_id")
+    return Organization.objects.active(on).filter(pk__in=held)
+
+
+def people_of(organization_id: int, on: datetime.date | None = None):
+    """The active people with a membership in the organisation on the day."""
+    members = Membership.objects.active(on).filter(organization_id=organization_id)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=members.values("user_id"))
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def users_with_role(organization: Organization, role: str, on: datetime.date | None = None):

@@ -25,12 +25,15 @@ from viewflow.workflow.models import Task
 
 from accounts import views as sign_ins
 from documents.errors import NotFound
+from documents.selectors.audit_log import may_audit
 from documents.selectors.registers import readable_books
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
 from .views import (
     account,
+    audit_log,
+    delegations,
     documents,
     inbox,
     lists,
@@ -289,6 +292,30 @@ class OrgChartApp(SignedInMixin, Application):
     menu_template_name = "workflow/menu_orgchart.html"
 
     index_path = path("", documents.OrgChartView.as_view(), name="index")
+    delegations_path = path("uy-quyen/", delegations.DelegationsView.as_view(), name="delegations")
+    end_delegation_path = path(
+        "uy-quyen/<int:pk>/ket-thuc/",
+        delegations.EndDelegationView.as_view(),
+        name="end-delegation",
+    )
+
+
+class AuditApp(Application):
+    """Nhật ký: the auditors' (and administrators') reading of the audit trail; the menu
+    offers it to them only. Anyone else meets 403 (viewflow's middleware asks
+    ``has_view_permission``): the page is no object to hide, only one they may not read."""
+
+    app_name = "audit"
+    title = _("Nhật ký")
+    icon = "fact_check"
+    menu_template_name = "workflow/menu_audit.html"
+
+    def has_view_permission(self, user, obj=None):
+        return bool(user.is_authenticated and may_audit(user))
+
+    index_path = path("", audit_log.AuditLogView.as_view(), name="index")
+    security_path = path("an-ninh/", audit_log.AuditLogView.as_view(security=True), name="security")
+    verify_path = path("kiem-tra/", audit_log.VerifyView.as_view(), name="verify")
 
 
 class ReportsApp(Application):
@@ -351,6 +378,7 @@ site = VanBanSite(
         IncomingApp(),
         OrgChartApp(),
         ReportsApp(),
+        AuditApp(),
         AccountApp(),
     ]
 )

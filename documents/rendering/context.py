@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import override
 
-from orgchart.models import OrganizationKind
-from orgchart.selectors import position_title
+from orgchart.models import OrganizationKind, RoleCode
+from orgchart.selectors import grants_of, position_title
 
 from ..bases import punctuated
 from ..choices import DocType, Secrecy, Urgency
@@ -111,6 +111,7 @@ class Sheet:
     secrecy_mark: str
     document_id: int | None = None
     numbered: bool = False
+    delegation_line: str = ""  # "TUQ. CHỦ TỊCH": signed under a delegation of that person
     filename: str = "du-thao"
 
     @property
@@ -163,6 +164,33 @@ def authority_line(document: Document) -> str:
     if document.authority_prefix:
         return f"{document.authority_prefix}. {collective}".strip()
     return collective
+
+
+def delegation_line(document: Document) -> str:
+    """``TUQ. CHỦ TỊCH`` when the signer signed by a delegation (ủy quyền) of the principal's
+    signer role, titled by the principal's position on the signing day (domain §1: TUQ. is the
+    delegated authority; KT. is a deputy signing in their own right, and is the draft's own
+    ``authority_prefix``). The signing event names the principal; while it is being written
+    (the signature is made inside the step) the signer's grants of the day do."""
+    if document.status not in SIGNED_STATES or document.signer_id is None or not document.pk:
+        return ""
+    event = (
+        AuditEvent.objects.filter(document=document, action="sign", to_status=S.SIGNED)
+        .order_by("-seq")
+        .values_list("on_behalf_of_id", flat=True)
+    )
+    recorded = list(event[:1])
+    principal_id: int | None
+    if recorded:
+        principal_id = recorded[0]
+    else:
+        grants = grants_of(document.signer, on=signing_day(document))
+        principal_id = grants.principal_for(document.issuer_id, RoleCode.SIGNER)
+    if principal_id is None:
+        return ""
+    # position_title filters on the user's key: the id serves.
+    title = position_title(principal_id, document.issuer_id, on=signing_day(document))
+    return f"TUQ. {title.upper()}" if title else ""
 
 
 def number_line(document: Document, *, numbered: bool) -> str:
@@ -341,6 +369,7 @@ def build_sheet(document: Document) -> Sheet:
         body=with_duties(body_blocks(document.body), duty_lines(document)),
         recipients=recipient_lines,
         authority_line=authority_line(document),
+        delegation_line=delegation_line(document),
         signer_title=signature_title(document),
         signer_name=person_name(document.signer),
         signed=document.status in SIGNED_STATES,

@@ -8,6 +8,7 @@ else sets a state or writes an audit row. One module per stage of the lifecycle.
 
 from .chasing import Chase, chase
 from .compiling import compile_report
+from .delegation import delegate, end_delegation
 from .drafting import RecipientInput, add_attachment, create_draft, edit_draft
 from .handling import contribute, post_progress
 from .outgoing import (
@@ -46,10 +47,12 @@ __all__ = [
     "complete",
     "contribute",
     "create_draft",
+    "delegate",
     "deliver",
     "deliver_many",
     "dispatch",
     "edit_draft",
+    "end_delegation",
     "give_opinion",
     "hand_over",
     "mark_delivery_problem",

@@ -88,7 +88,7 @@ def history_rows(request, document: Document) -> list[dict]:
     """The document's trail as this person may read it (``selectors.trail``: need to know),
     each event with the words its history line shows."""
     events = selectors.trail(request.user, document, request_grants(request)).select_related(
-        "actor", "receipt__organization"
+        "actor", "on_behalf_of", "receipt__organization"
     )
     return [
         {

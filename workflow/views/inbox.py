@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -14,6 +15,7 @@ from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
 from documents import selectors
+from documents.errors import ServiceError
 from documents.lifecycle import DOCUMENT, RECEIPT, SIDE_TASKS
 from documents.models import Document, Receipt, Urgency
 from orgchart.selectors import Grants
@@ -34,6 +36,8 @@ class Row:
     due: object
     at: object
     task: Task | None = None
+    #: The principal whose role, held by delegation, puts this task before the person.
+    on_behalf_of: object = None
 
     @property
     def execute_url(self) -> str | None:
@@ -83,6 +87,38 @@ def attach(rows: list[dict]) -> list[Row]:
             )
         )
     return result
+
+
+#: The action that takes each task off the inbox, from the lifecycle's tasks.
+TASK_ACTIONS = {
+    kind: task.action for lc in (DOCUMENT, RECEIPT) for kind, task in lc.tasks().items()
+}
+TASK_ACTIONS.update({kind: task.action for kind, task in SIDE_TASKS.items()})
+
+
+def mark_delegated(rows: list[Row], user, grants: Grants) -> list[Row]:
+    """Name on each row the principal whose delegated role the person would act with
+    (``selectors.decide``, as the step itself will), so the deputy sees what the delegation
+    covers; nothing to do, and no query, for someone holding no delegation."""
+    if not grants.delegated:
+        return rows
+    principals: dict[int, object] = {}
+    for row in rows:
+        artifact = row.receipt if row.receipt is not None else row.document
+        action = TASK_ACTIONS.get(row.kind)
+        if artifact is None or action is None:
+            continue
+        try:
+            authorization = selectors.decide(grants, user, action, artifact)
+        except (ServiceError, ValueError):
+            continue
+        if authorization.on_behalf_of_id:
+            principals[id(row)] = authorization.on_behalf_of_id
+    people = get_user_model().objects.in_bulk(set(principals.values()))
+    for row in rows:
+        if id(row) in principals:
+            row.on_behalf_of = people.get(principals[id(row)])
+    return rows
 
 
 def visible_task_q(user, grants: Grants) -> Q:

@@ -27,8 +27,12 @@ class TaskListView(LoginRequiredMixin, generic.TemplateView):
         grants = request_grants(self.request)
         rows = inbox.open_rows(self.request.user, grants, queued=self.queued)
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = inbox.attach(list(page.object_list))
         context.update(
-            title=self.title, kind=self.kind, page=page, rows=inbox.attach(list(page.object_list))
+            title=self.title,
+            kind=self.kind,
+            page=page,
+            rows=inbox.mark_delegated(rows, self.request.user, grants),
         )
         return context
 
