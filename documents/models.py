@@ -591,5 +591,5 @@ class AuditEvent(models.Model):
 from .exchanged import ExchangedDocument  # noqa: E402, F401
 from .freshness import Freshness  # noqa: E402, F401
 from .handling import ProgressNote, ReceiptHandler  # noqa: E402, F401
-from .obligations import Obligation, ObligationItem, Reply  # noqa: E402, F401
+from .obligations import Answer, Obligation, ObligationItem, Reply  # noqa: E402, F401
 from .originals import SignedPdf  # noqa: E402, F401

@@ -39,6 +39,9 @@ class Obligation(models.Model):
     title = models.CharField(_("nội dung yêu cầu"), max_length=255)
     due = models.DateField(_("hạn nộp"))
     order = models.PositiveSmallIntegerField(default=0)
+    #: A form report: the figures and answers each reply gives as data besides its text,
+    #: ``[{"key", "label", "type": "number"|"text"}]`` (services.report_forms checks it).
+    form = models.JSONField(_("các chỉ tiêu báo cáo"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("yêu cầu thực hiện, báo cáo")
@@ -114,3 +117,22 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.receipt_id}"
+
+
+class Answer(models.Model):
+    """What one reply answers to a form report's fields, as data: ``{key: value}``, numbers as
+    numbers. The roll-up reads the answers of the reply that fulfilled each item."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="answers")
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="answers")
+    values = models.JSONField(_("số liệu báo cáo"), default=dict)
+
+    class Meta:
+        verbose_name = _("số liệu báo cáo")
+        verbose_name_plural = _("số liệu báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "obligation"], name="answer_once_per_reply")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reply_id} · {self.obligation_id}"

@@ -14,6 +14,17 @@ from documents.obligations import ItemStatus, ObligationKind
 from documents.selectors.search import RESULT_KINDS
 
 
+class FormFieldSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        required=False,
+        max_length=40,
+        help_text="a-z, 0-9 and _, starting with a letter; made from the position when left out",
+    )
+    # DRF's metaclass takes declared fields off the class; the stubs see Field.label.
+    label = serializers.CharField(max_length=200)  # type: ignore[assignment]  # a field
+    type = serializers.ChoiceField(choices=["number", "text"], default="number")
+
+
 class OwedSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="the obligation's id, for `fulfils`")
     kind = serializers.ChoiceField(choices=ObligationKind.choices)
@@ -27,6 +38,10 @@ class ObligationItemSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ItemStatus.choices)
     document = serializers.IntegerField(source="item.reply_id", allow_null=True)
     fulfilled_at = serializers.DateTimeField(source="item.fulfilled_at", allow_null=True)
+    answers = serializers.DictField(
+        allow_null=True,
+        help_text="a form report: what the fulfilling reply answered, {field key: value}",
+    )
 
 
 class ObligationCountsSerializer(serializers.Serializer):
@@ -42,7 +57,11 @@ class ObligationSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ObligationKind.choices, source="obligation.kind")
     title = serializers.CharField(source="obligation.title")
     due = serializers.DateField(source="obligation.due")
+    form = serializers.ListField(
+        child=serializers.DictField(), source="obligation.form", help_text="{key, label, type}"
+    )
     counts = ObligationCountsSerializer()
+    totals = serializers.DictField(help_text="a form report: each number field summed")
     items = ObligationItemSerializer(many=True)
 
 

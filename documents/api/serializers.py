@@ -31,6 +31,7 @@ from orgchart.selectors import GROUP_CODES
 
 from .parts import (  # noqa: F401  # re-exported for the views
     AuditEventSerializer,
+    FormFieldSerializer,
     HandlingSerializer,
     ObligationSerializer,
     OwedSerializer,
@@ -253,6 +254,12 @@ class ObligationInSerializer(serializers.Serializer):
     organizations = serializers.ListField(
         child=organization_code(), max_length=500, help_text="codes of recipients that execute"
     )
+    form = FormFieldSerializer(  # type: ignore[call-arg]  # max_length goes to ListSerializer
+        many=True,
+        required=False,
+        max_length=30,
+        help_text="a form report: the figures and answers each reply gives as data",
+    )
 
 
 class DocumentWriteSerializer(serializers.Serializer):
@@ -294,6 +301,14 @@ class DocumentWriteSerializer(serializers.Serializer):
         max_length=50,
         help_text="ids of that receipt's obligations this document fulfils",
     )
+    answers = serializers.DictField(
+        child=serializers.DictField(
+            child=serializers.CharField(allow_blank=True, max_length=2000, trim_whitespace=True)
+        ),
+        required=False,
+        help_text="a form report's answers: {obligation id: {field key: value}}, for obligations "
+        "in `fulfils` that have a `form`; numbers may be sent as numbers or as text",
+    )
     can_cu = column(
         Document,
         "can_cu",
@@ -311,7 +326,10 @@ class DocumentWriteSerializer(serializers.Serializer):
         for key, value in authority.items():
             data.setdefault(key, value)
         if "obligations" in data:
-            data["obligations"] = [dict(o) for o in data["obligations"]]
+            data["obligations"] = [
+                {**dict(o), "form": [dict(f) for f in o.get("form", [])]}
+                for o in data["obligations"]
+            ]
         if "recipients" in data:
             data["recipients"] = [
                 {k: v for k, v in dict(r).items() if k != "organization" or v is not None}

@@ -14,7 +14,8 @@ from orgchart.selectors import Grants, grants_of
 from ..errors import Forbidden
 from ..lifecycle import NOT_RECALLED
 from ..models import Document, Receipt, ReceiptStatus
-from ..obligations import ItemStatus, Obligation, ObligationItem
+from ..obligations import Answer, ItemStatus, Obligation, ObligationItem
+from ..report_forms import totals
 from .visibility import get_visible_document, is_issuer_side
 
 
@@ -22,6 +23,8 @@ from .visibility import get_visible_document, is_issuer_side
 class ItemRow:
     item: ObligationItem
     status: str
+    #: A form report's answers given by the reply that fulfilled the item.
+    answers: dict | None = None
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Rollup:
     obligation: Obligation
     items: list[ItemRow]
     counts: dict[str, int] = field(default_factory=dict)
+    #: A form report's number fields summed over the answers in the roll-up.
+    totals: dict = field(default_factory=dict)
 
 
 def with_items():
@@ -65,7 +70,29 @@ def rollup(user, document_id: int, grants: Grants | None = None) -> tuple[Docume
             )
         rows.sort(key=lambda r: r.item.organization.name)
         result.append(Rollup(obligation, rows, counts(rows)))
+    _with_answers(result)
     return document, result
+
+
+def _with_answers(rollups: list[Rollup]) -> None:
+    """Each fulfilled item of a form report gets the answers of the reply that fulfilled it
+    (the latest, as the roll-up counts it), and each form report its totals: one query."""
+    forms = [r for r in rollups if r.obligation.form]
+    if not forms:
+        return
+    given = {
+        (a.obligation_id, a.reply.document_id): a.values
+        for a in Answer.objects.filter(obligation__in=[r.obligation for r in forms]).select_related(
+            "reply"
+        )
+    }
+    for rollup_ in forms:
+        for row in rollup_.items:
+            if row.item.reply_id is not None:
+                row.answers = given.get((rollup_.obligation.pk, row.item.reply_id), {})
+        rollup_.totals = totals(
+            rollup_.obligation.form, [r.answers for r in rollup_.items if r.answers]
+        )
 
 
 def counts(rows: list[ItemRow]) -> dict[str, int]:

@@ -26,6 +26,7 @@ from ..models import (
     Secrecy,
     Urgency,
 )
+from ..report_forms import clean_answers
 from ..selectors import authorize
 from .core import (
     _announce,
@@ -193,6 +194,7 @@ def create_draft(
     obligations: Iterable[dict] | None = None,
     replies_to: int | None = None,
     fulfils: Iterable[int] = (),
+    answers: dict | None = None,
     can_cu: str = "",
 ) -> Document:
     issuer = _resolve_issuer(issuer)
@@ -230,6 +232,7 @@ def create_draft(
         addressed=[r.organization for r in recipient_rows or [] if r.organization],
         errors=errors,
     )
+    given = clean_answers(answers, fulfilled, errors)
     if errors:
         raise InvalidInput(errors)
     with step_transaction():
@@ -239,7 +242,7 @@ def create_draft(
         if reference_rows:
             document.references.set(reference_rows)
         save_obligations(document, duties)
-        save_reply(document, answered, fulfilled)
+        save_reply(document, answered, fulfilled, given)
         document.participants.add(actor)
         audit.record(
             actor=actor,
@@ -291,7 +294,7 @@ def edit_draft(*, actor, document: Document, **changes) -> Document:
 
 
 #: What a draft says of the work it asks for or answers (services.obligations).
-_ANSWERS = ("obligations", "replies_to", "fulfils")
+_ANSWERS = ("obligations", "replies_to", "fulfils", "answers")
 
 
 def _clean_answers(document: Document, changes: dict, recipient_rows, errors) -> dict:
@@ -305,19 +308,23 @@ def _clean_answers(document: Document, changes: dict, recipient_rows, errors) ->
             executing=executing_recipients(recipients),
             errors=errors,
         )
-    if "replies_to" in changes or "fulfils" in changes:
+    if {"replies_to", "fulfils", "answers"} & set(changes):
         current = getattr(document, "reply", None)
         replies_to = changes.get("replies_to", current.receipt_id if current else None)
         fulfils = changes.get(
             "fulfils", [o.pk for o in current.obligations.all()] if current else []
         )
-        answers["reply"] = clean_reply(
+        given = changes.get(
+            "answers", {a.obligation_id: a.values for a in current.answers.all()} if current else {}
+        )
+        receipt, fulfilled = clean_reply(
             replies_to,
             list(fulfils or []),
             issuer=document.issuer,
             addressed=[r.organization for r in recipients if r.organization],
             errors=errors,
         )
+        answers["reply"] = (receipt, fulfilled, clean_answers(given, fulfilled, errors))
     return answers
 
 
@@ -383,6 +390,7 @@ def _snapshot(document: Document) -> dict:
                 "title": o.title,
                 "due": o.due.isoformat(),
                 "organizations": sorted(i.organization.code for i in o.items.all()),
+                "form": o.form,
             }
             for o in document.obligations.prefetch_related("items__organization")
         ],

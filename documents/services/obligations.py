@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from orgchart.models import Organization
 
 from ..models import Document, Purpose, Receipt
-from ..obligations import Obligation, ObligationItem, ObligationKind, Reply
+from ..obligations import Answer, Obligation, ObligationItem, ObligationKind, Reply
+from ..report_forms import clean_form
 
 MAX_OBLIGATIONS = 20
 
@@ -33,6 +34,8 @@ class ObligationInput:
     title: str
     due: datetime.date
     organizations: tuple[Organization, ...]
+    #: A form report's fields (``report_forms.clean_form``).
+    form: list[dict] = field(default_factory=list)
 
 
 def _due(value) -> datetime.date | None:
@@ -62,6 +65,7 @@ def clean_obligations(
             continue
         kind, title = item.get("kind"), str(item.get("title") or "").strip()
         due = _due(item.get("due"))
+        form = clean_form(item.get("form"), index, messages)
         codes = item.get("organizations") or []
         if codes is EVERY_EXECUTING:
             codes = list(executing)
@@ -83,7 +87,7 @@ def clean_obligations(
             continue
         if kind in ObligationKind.values and title and due and len(title) <= 255:
             orgs = tuple(dict.fromkeys(executing[str(c)] for c in codes))
-            result.append(ObligationInput(kind, title, due, orgs))
+            result.append(ObligationInput(kind, title, due, orgs, form))
     if messages:
         errors.setdefault("obligations", []).extend(messages)
     return result
@@ -102,7 +106,7 @@ def save_obligations(document: Document, obligations: Sequence[ObligationInput])
     document.obligations.all().delete()
     for order, o in enumerate(obligations):
         row = Obligation.objects.create(
-            document=document, kind=o.kind, title=o.title, due=o.due, order=order
+            document=document, kind=o.kind, title=o.title, due=o.due, order=order, form=o.form
         )
         ObligationItem.objects.bulk_create(
             ObligationItem(obligation=row, organization=org) for org in o.organizations
@@ -157,12 +161,21 @@ def clean_reply(
     return receipt, owed
 
 
-def save_reply(document: Document, receipt: Receipt | None, fulfils: list[Obligation]) -> None:
+def save_reply(
+    document: Document,
+    receipt: Receipt | None,
+    fulfils: list[Obligation],
+    answers: dict[int, dict] | None = None,
+) -> None:
     Reply.objects.filter(document=document).delete()
     if receipt is None:
         return
     reply = Reply.objects.create(document=document, receipt=receipt)
     reply.obligations.set(fulfils)
+    Answer.objects.bulk_create(
+        Answer(reply=reply, obligation_id=pk, values=values)
+        for pk, values in (answers or {}).items()
+    )
     # The copy answered is what the reply implements (its căn cứ).
     document.references.add(receipt)
 
