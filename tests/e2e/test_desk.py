@@ -1,7 +1,8 @@
 """The clerk's desk in a real browser, at 1366 and 390 px: the register page and its printed
-book (the PDF opens in the browser), the overdue list leading to the receipt table; the bell's count, its page and marking one read; a
-paper document registered with its scanned PDF, assigned by the leader from the copy's page
-and completed by the handler on the existing task screens."""
+book (the PDF opens in the browser), the overdue list leading to the receipt table; the
+bell's count, its page and marking one read; a paper document registered with its scanned
+PDF, assigned by the leader from the copy's page and completed by the handler on the
+existing task screens."""
 
 from __future__ import annotations
 
