@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import generic
 
 from documents import downloads, selectors, services, uploads
@@ -117,7 +117,7 @@ class PaperCreateView(LoginRequiredMixin, generic.FormView):
         return PaperForm(organizations=_clerk_orgs(self.request), **self.get_form_kwargs())
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("title", gettext_lazy("Vào sổ văn bản đến"))
+        kwargs.setdefault("title", pgettext_lazy("paper", "Vào sổ văn bản đến"))
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
