@@ -418,54 +418,71 @@ def register_incoming(
         errors.setdefault("purpose", []).append(
             _("Mục đích không hợp lệ: %(value)s.") % {"value": purpose}
         )
-    if len(scans) > MAX_SCANS:
-        errors.setdefault("scans", []).append(
-            _("Tối đa %(count)s tệp bản quét.") % {"count": MAX_SCANS}
-        )
-    for scan in scans:
-        if scan.content_type not in SCAN_TYPES:
-            errors.setdefault("scans", []).append(
-                _("%(name)s: bản quét phải là tệp PDF, PNG hoặc JPEG.") % {"name": scan.name}
-            )
+    scan_errors = _scan_errors(scans)
+    if scan_errors:
+        errors["scans"] = scan_errors
     if errors:
         raise InvalidInput(errors)
-    with step_transaction():
-        now = timezone.now()
-        receipt = Receipt(
-            organization=organization,
-            status=R.DELIVERED,
-            delivered_at=now,
-            purpose=purpose,
-            urgency=urgency,
-            sender_name=sender_name.strip(),
-            sender_symbol=sender_symbol.strip(),
-            sender_date=sender_date,
-            sender_title=title.strip(),
-            sender_doc_type=doc_type,
-        )
-        book, number = numbering.take_incoming(
-            organization_id=organization.pk, secret=secret, at=now
-        )
-        receipt.acknowledge(book=book, number=number, at=now)
-        receipt.save()
-        audit.record(
-            actor=actor,
-            action="register_incoming",
-            receipt=receipt,
-            to_status=receipt.status,
-            data={"incoming_number": number, "sender_symbol": receipt.sender_symbol},
-            on_behalf_of_id=grants.principal_for(organization.pk, RoleCode.CLERK),
-        )
-        for scan in scans:
-            name = (scan.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
-            attachment = Attachment(
-                receipt=receipt,
-                original_name=name or "ban-quet",
-                content_type=scan.content_type,
-                size=scan.file.size,
-                uploaded_by=actor,
+    stored: list = []
+    try:
+        with step_transaction():
+            now = timezone.now()
+            receipt = Receipt(
+                organization=organization,
+                status=R.DELIVERED,
+                delivered_at=now,
+                purpose=purpose,
+                urgency=urgency,
+                sender_name=sender_name.strip(),
+                sender_symbol=sender_symbol.strip(),
+                sender_date=sender_date,
+                sender_title=title.strip(),
+                sender_doc_type=doc_type,
             )
-            attachment.file.save(attachment.original_name, scan.file, save=False)
-            attachment.save()
-        _announce([receipt], "register_incoming", actor)
+            book, number = numbering.take_incoming(
+                organization_id=organization.pk, secret=secret, at=now
+            )
+            receipt.acknowledge(book=book, number=number, at=now)
+            receipt.save()
+            audit.record(
+                actor=actor,
+                action="register_incoming",
+                receipt=receipt,
+                to_status=receipt.status,
+                data={"incoming_number": number, "sender_symbol": receipt.sender_symbol},
+                on_behalf_of_id=grants.principal_for(organization.pk, RoleCode.CLERK),
+            )
+            _store_scans(receipt, scans, actor, stored)
+            _announce([receipt], "register_incoming", actor)
+    except BaseException:
+        # The rows rolled back; the files written meanwhile go too.
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
     return receipt
+
+
+def _scan_errors(scans: Sequence[Scan]) -> list[str]:
+    errors = [
+        _("%(name)s: bản quét phải là tệp PDF, PNG hoặc JPEG.") % {"name": scan.name}
+        for scan in scans
+        if scan.content_type not in SCAN_TYPES
+    ]
+    if len(scans) > MAX_SCANS:
+        errors.append(_("Tối đa %(count)s tệp bản quét.") % {"count": MAX_SCANS})
+    return errors
+
+
+def _store_scans(receipt: Receipt, scans: Sequence[Scan], actor, stored: list) -> None:
+    for scan in scans:
+        name = (scan.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+        attachment = Attachment(
+            receipt=receipt,
+            original_name=name or "ban-quet",
+            content_type=scan.content_type,
+            size=scan.file.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(attachment.original_name, scan.file, save=False)
+        stored.append(attachment.file)
+        attachment.save()

@@ -1,6 +1,6 @@
 """``register_incoming`` with the paper's scans: stored with the copy in the registering
-transaction, refused whole (no number taken, no file row) when a scan is no scan, there are
-too many, or storing one fails."""
+transaction, refused whole (no number taken, no file row, no file left in storage) when a
+scan is no scan, there are too many, or storing one fails."""
 
 from __future__ import annotations
 
@@ -59,13 +59,14 @@ def test_what_is_no_scan_is_refused_and_nothing_is_written(world, scans):
     assert not Attachment.objects.exists()
 
 
-def test_a_scan_that_cannot_be_stored_takes_no_number(world, monkeypatch):
+def test_a_scan_that_cannot_be_stored_takes_no_number_and_leaves_no_file(world, monkeypatch):
     first = register()
-    saved = Attachment.save
+    saved, written = Attachment.save, []
 
     def failing(self, *args, **kwargs):
         if self.original_name == "hong.pdf":
             raise OSError("disk full")
+        written.append(self.file)
         return saved(self, *args, **kwargs)
 
     monkeypatch.setattr(Attachment, "save", failing)
@@ -73,5 +74,7 @@ def test_a_scan_that_cannot_be_stored_takes_no_number(world, monkeypatch):
         register(scan("tot.pdf"), scan("hong.pdf"))
     assert Receipt.objects.filter(sender_symbol="12/SNV").count() == 1
     assert not Attachment.objects.exists()
+    (good,) = written
+    assert not good.storage.exists(good.name)
     monkeypatch.setattr(Attachment, "save", saved)
     assert register().incoming_number == first.incoming_number + 1
