@@ -212,7 +212,7 @@ def export_limit() -> int:
     return int(settings.REGISTER_EXPORT_MAX_ROWS)
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
     if isinstance(value, datetime.date):
         return f"{value:%d/%m/%Y}"
     return "" if value is None else str(value)
@@ -229,7 +229,7 @@ def to_pdf(book: RegisterBook, table: list[Row], *, period: str = "") -> bytes:
             "heading": heading(book),
             "period": period,
             "columns": columns(book.direction),
-            "rows": [[_cell(v) for v in row.values] for row in table],
+            "rows": [[cell(v) for v in row.values] for row in table],
             "stylesheet": (STATIC / "register.css").as_uri(),
         },
     )

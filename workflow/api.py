@@ -7,7 +7,6 @@ same as the rest of ``/api/v1/``.
 from __future__ import annotations
 
 from django.urls import path
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -19,6 +18,7 @@ from documents.models import Purpose, ReceiptStatus
 from documents.selectors import overdue_receipts
 
 from .models import Notification, NotificationKind
+from .notifications import mark_read, own_notifications
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -41,12 +41,8 @@ class NotificationList(generics.ListAPIView):
     serializer_class = NotificationSerializer
 
     def get_queryset(self):
-        qs = Notification.objects.filter(user_id=self.request.user.pk).order_by(
-            "-created_at", "-pk"
-        )
-        if self.request.query_params.get("unread") in ("1", "true"):
-            qs = qs.filter(read_at__isnull=True)
-        return qs
+        unread = self.request.query_params.get("unread") in ("1", "true")
+        return own_notifications(self.request.user, unread=unread)
 
 
 class NotificationRead(APIView):
@@ -60,12 +56,12 @@ class NotificationRead(APIView):
         operation_id="notifications_read",
     )
     def post(self, request, pk: int):
-        notification = Notification.objects.filter(pk=pk, user_id=request.user.pk).first()
+        notification = own_notifications(request.user).filter(pk=pk).first()
         if notification is None:
             raise NotFound()
         if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
+            mark_read(user=request.user, pk=notification.pk)
+            notification.refresh_from_db(fields=["read_at"])
         return Response(NotificationSerializer(notification).data)
 
 

@@ -14,6 +14,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from documents.models import Document, Receipt, Urgency
@@ -206,3 +207,29 @@ def external_message(receipt: Receipt, address: str) -> EmailMessage:
     if pdf is not None:
         message.attach(*pdf)
     return message
+
+
+# ---------------------------------------------------------------------------------------------
+# The person's own notifications: the one rule the API and the bell and its page read.
+
+
+def own_notifications(user, *, unread: bool = False) -> QuerySet[Notification]:
+    """``user``'s notifications, newest first; nobody reads anyone else's."""
+    if user is None or not user.is_authenticated:
+        return Notification.objects.none()
+    qs = Notification.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+    return qs.filter(read_at__isnull=True) if unread else qs
+
+
+def unread_count(user) -> int:
+    """The bell's number: one COUNT."""
+    return own_notifications(user, unread=True).count()
+
+
+def mark_read(*, user, pk: int | None = None) -> int:
+    """Mark one of ``user``'s notifications read (``pk``), or all of them: one UPDATE; how many
+    changed. Someone else's notification is not among the person's and is left alone."""
+    qs = own_notifications(user, unread=True)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return qs.update(read_at=timezone.now())

@@ -24,9 +24,11 @@ from viewflow.workflow.flow.viewset import NestedFlowsApp
 from viewflow.workflow.models import Task
 
 from accounts import views as sign_ins
+from documents.choices import Direction
 from documents.errors import NotFound
 from documents.selectors.audit_log import may_audit
-from documents.selectors.registers import readable_books
+from documents.selectors.registers import readable_books, reads_registers
+from orgchart.models import RoleCode
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
@@ -34,11 +36,14 @@ from .views import (
     account,
     audit_log,
     delegations,
+    desk,
     documents,
     inbox,
     lists,
+    paper,
     receipts,
     receiving,
+    registers,
     reports,
     sharing,
     versions,
@@ -249,8 +254,14 @@ class OutgoingApp(SignedInMixin, Application):
     index_path = path("", documents.OutgoingListView.as_view(), name="index")
 
     def get_context_data(self, request):
-        # The menu offers drafting only to whom the draft form lets in.
-        return {"may_draft": documents.may_draft(request)}
+        # The menu offers drafting only to whom the draft form lets in, the register and the
+        # overdue list to whom they concern (from the grants in hand: no query).
+        grants = request_grants(request)
+        return {
+            "may_draft": documents.may_draft(request),
+            "menu_registers": reads_registers(grants),
+            "menu_overdue": bool(grants.orgs_with(RoleCode.CLERK)),
+        }
 
     create_path = path("soan-thao/", documents.DraftCreateView.as_view(), name="create")
     detail_path = path("<int:pk>/", documents.DocumentDetailView.as_view(), name="detail")
@@ -264,6 +275,8 @@ class OutgoingApp(SignedInMixin, Application):
     recall_path = path("<int:pk>/thu-hoi/", account.RecallView.as_view(), name="recall")
     withdraw_path = path("<int:pk>/huy-du-thao/", account.WithdrawView.as_view(), name="withdraw")
     chase_path = path("<int:pk>/don-doc/", receipts.ChaseView.as_view(), name="chase")
+    register_path = path("so-dang-ky/", registers.RegisterView.as_view(), name="register")
+    overdue_path = path("qua-han/", desk.OverdueListView.as_view(), name="overdue")
     receipts_xlsx_path = path(
         "<int:pk>/theo-doi.xlsx", receipts.ReceiptExportView.as_view(), name="receipts-xlsx"
     )
@@ -276,6 +289,23 @@ class IncomingApp(SignedInMixin, Application):
     menu_template_name = "workflow/menu_incoming.html"
 
     index_path = path("", documents.IncomingListView.as_view(), name="index")
+
+    def get_context_data(self, request):
+        return {
+            "menu_registers": reads_registers(request_grants(request)),
+            "menu_paper": paper.may_register_paper(request),
+        }
+
+    paper_path = path("vao-so/", paper.PaperCreateView.as_view(), name="paper")
+    copy_path = path("ban/<int:pk>/", paper.CopyView.as_view(), name="copy")
+    copy_file_path = path(
+        "ban/<int:pk>/tep/<int:attachment_id>/", paper.CopyFileView.as_view(), name="copy-file"
+    )
+    register_path = path(
+        "so-dang-ky/",
+        registers.RegisterView.as_view(direction=Direction.INCOMING),
+        name="register",
+    )
     acknowledge_path = path("tiep-nhan/", receiving.AcknowledgeView.as_view(), name="acknowledge")
     progress_path = path("<int:pk>/tien-do/", receiving.HandlingNoteView.as_view(), name="progress")
     contribute_path = path(
@@ -353,6 +383,15 @@ class AccountApp(SignedInMixin, Application):
         "ma-truy-cap/<str:id>/thu-hoi/", sign_ins.RevokeTokenView.as_view(), name="revoke-token"
     )
     otp_path = path("xac-thuc-hai-buoc/", account.OtpEnrolView.as_view(), name="otp")
+    notifications_path = path(
+        "thong-bao/", desk.NotificationListView.as_view(), name="notifications"
+    )
+    notification_read_path = path(
+        "thong-bao/<int:pk>/da-doc/", desk.MarkReadView.as_view(), name="notification-read"
+    )
+    notifications_read_all_path = path(
+        "thong-bao/da-doc/", desk.MarkReadView.as_view(), name="notifications-read-all"
+    )
 
 
 class VanBanSite(Site):

@@ -55,3 +55,14 @@ def readable_books(user, grants: Grants | None = None) -> list[Organization]:
     """The organisations whose registers the person may read, for the screens' choices."""
     g = grants if grants is not None else grants_of(user)
     return list(Organization.objects.filter(pk__in=g.orgs_with(*READERS)).order_by("name"))
+
+
+def reads_registers(grants: Grants) -> bool:
+    """Whether the menus offer the register screen at all (no query: the grants in hand)."""
+    return bool(grants.orgs_with(*READERS))
+
+
+def reads_secret_books(grants: Grants) -> set[int]:
+    """The organisations whose secret books the person may read: the screen offers the
+    secret book only there (``register_book`` still decides)."""
+    return set(grants.orgs_with(*SECRET_READERS))

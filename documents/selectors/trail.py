@@ -21,7 +21,7 @@ from orgchart.models import RoleCode
 from orgchart.selectors import Grants, grants_of
 
 from ..lifecycle import DOCUMENT
-from ..models import AuditEvent, Document
+from ..models import AuditEvent, Document, Receipt
 from ..refusals import ACTION as REFUSED
 from .visibility import incoming_receipts, is_issuer_side
 
@@ -69,3 +69,12 @@ def refusals_about(user, document: Document, grants: Grants | None = None) -> Qu
     return AuditEvent.objects.filter(
         action=REFUSED, data__object="document", data__id=document.pk
     ).order_by("-seq")
+
+
+def copy_trail(receipt: Receipt) -> QuerySet[AuditEvent]:
+    """The steps of a copy registered from outside, oldest first, for whoever sees the copy
+    (the caller has found it visible): it has no issuer side in the system, so the copy's
+    organisation reads all of it, as its own copy of a document of ours."""
+    if receipt.document_id is not None:
+        raise ValueError("a copy of one of our documents is read through trail()")
+    return AuditEvent.objects.filter(receipt=receipt).exclude(action=REFUSED).order_by("seq")

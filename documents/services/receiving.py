@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -14,11 +16,12 @@ from django.utils.translation import gettext as _
 from orgchart.models import Membership, Organization, RoleCode
 from orgchart.selectors import grants_of
 
-from .. import audit, numbering
+from .. import audit, numbering, uploads
 from ..choices import SignatureStatus
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..handling import HandlerRole, ReceiptHandler
 from ..models import (
+    Attachment,
     DocType,
     Document,
     DocumentStatus,
@@ -363,6 +366,22 @@ def complete(*, actor, receipt: Receipt, report: str) -> Receipt:
     )
 
 
+#: A paper document is scanned as a PDF or as page images; nothing else is its copy.
+SCAN_TYPES = (uploads.PDF, uploads.PNG, uploads.JPEG)
+#: Files of one registration: a bound on one request's storage writes.
+MAX_SCANS = 10
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One scanned file of a paper document: the upload and its type as ``uploads.check``
+    found it from the bytes (the caller checks; the name is never trusted for the type)."""
+
+    file: Any
+    content_type: str
+    name: str = ""
+
+
 def register_incoming(
     *,
     actor,
@@ -375,11 +394,14 @@ def register_incoming(
     urgency: str = Urgency.NORMAL,
     secret: bool = False,
     purpose: str = Purpose.EXECUTE,
+    scans: Sequence[Scan] = (),
 ) -> Receipt:
     """Register a document that arrived from outside the system (paper, e-mail, the national
     exchange): it gets the next số đến like any other arrival, and, when it is to be acted on
     (``execute``/``coordinate``, the default being ``execute``), waits for its leader to assign
-    a handler."""
+    a handler. ``scans`` (the paper's scanned pages, each already checked by
+    ``documents.uploads``) are stored with the copy in the same transaction: a registration
+    that fails leaves neither a number nor a file row."""
     organization = _resolve_issuer(organization)
     grants = grants_of(actor)
     if not grants.has(organization.pk, RoleCode.CLERK):
@@ -396,34 +418,71 @@ def register_incoming(
         errors.setdefault("purpose", []).append(
             _("Mục đích không hợp lệ: %(value)s.") % {"value": purpose}
         )
+    scan_errors = _scan_errors(scans)
+    if scan_errors:
+        errors["scans"] = scan_errors
     if errors:
         raise InvalidInput(errors)
-    with step_transaction():
-        now = timezone.now()
-        receipt = Receipt(
-            organization=organization,
-            status=R.DELIVERED,
-            delivered_at=now,
-            purpose=purpose,
-            urgency=urgency,
-            sender_name=sender_name.strip(),
-            sender_symbol=sender_symbol.strip(),
-            sender_date=sender_date,
-            sender_title=title.strip(),
-            sender_doc_type=doc_type,
-        )
-        book, number = numbering.take_incoming(
-            organization_id=organization.pk, secret=secret, at=now
-        )
-        receipt.acknowledge(book=book, number=number, at=now)
-        receipt.save()
-        audit.record(
-            actor=actor,
-            action="register_incoming",
-            receipt=receipt,
-            to_status=receipt.status,
-            data={"incoming_number": number, "sender_symbol": receipt.sender_symbol},
-            on_behalf_of_id=grants.principal_for(organization.pk, RoleCode.CLERK),
-        )
-        _announce([receipt], "register_incoming", actor)
+    stored: list = []
+    try:
+        with step_transaction():
+            now = timezone.now()
+            receipt = Receipt(
+                organization=organization,
+                status=R.DELIVERED,
+                delivered_at=now,
+                purpose=purpose,
+                urgency=urgency,
+                sender_name=sender_name.strip(),
+                sender_symbol=sender_symbol.strip(),
+                sender_date=sender_date,
+                sender_title=title.strip(),
+                sender_doc_type=doc_type,
+            )
+            book, number = numbering.take_incoming(
+                organization_id=organization.pk, secret=secret, at=now
+            )
+            receipt.acknowledge(book=book, number=number, at=now)
+            receipt.save()
+            audit.record(
+                actor=actor,
+                action="register_incoming",
+                receipt=receipt,
+                to_status=receipt.status,
+                data={"incoming_number": number, "sender_symbol": receipt.sender_symbol},
+                on_behalf_of_id=grants.principal_for(organization.pk, RoleCode.CLERK),
+            )
+            _store_scans(receipt, scans, actor, stored)
+            _announce([receipt], "register_incoming", actor)
+    except BaseException:
+        # The rows rolled back; the files written meanwhile go too.
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
     return receipt
+
+
+def _scan_errors(scans: Sequence[Scan]) -> list[str]:
+    errors = [
+        _("%(name)s: bản quét phải là tệp PDF, PNG hoặc JPEG.") % {"name": scan.name}
+        for scan in scans
+        if scan.content_type not in SCAN_TYPES
+    ]
+    if len(scans) > MAX_SCANS:
+        errors.append(_("Tối đa %(count)s tệp bản quét.") % {"count": MAX_SCANS})
+    return errors
+
+
+def _store_scans(receipt: Receipt, scans: Sequence[Scan], actor, stored: list) -> None:
+    for scan in scans:
+        name = (scan.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+        attachment = Attachment(
+            receipt=receipt,
+            original_name=name or "ban-quet",
+            content_type=scan.content_type,
+            size=scan.file.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(attachment.original_name, scan.file, save=False)
+        stored.append(attachment.file)
+        attachment.save()

@@ -139,6 +139,20 @@ def test_every_screen_runs_under_the_policy(browser, live_server, live_world):
         clerk = sign_in("vt.bacson")
         clerk.visit("/incoming/")
         clerk.check("van-ban-den")
+        # The desk: the paper form (its file name from our script), the register, the bell's page.
+        clerk.visit("/incoming/vao-so/")
+        clerk.page.set_input_files(
+            "#id_scans",
+            files=[{"name": "ban-quet.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}],
+        )
+        expect(clerk.page.get_by_test_id("file-name")).to_have_text("ban-quet.pdf")
+        clerk.check("vao-so-van-ban-giay")
+        clerk.visit("/incoming/so-dang-ky/")
+        clerk.check("so-dang-ky")
+        clerk.visit("/account/thong-bao/")
+        clerk.check("thong-bao")
+        clerk.visit("/outgoing/qua-han/")
+        clerk.check("van-ban-qua-han")
         clerk.page.select_option("select[name=language]", "en")
         expect(clerk.page.locator("html")).to_have_attribute("lang", "en")
         clerk.check("english")

@@ -20,7 +20,8 @@ from .sharing import share_details
 def document_url(artifact) -> str:
     document = artifact if isinstance(artifact, Document) else artifact.document
     if document is None:
-        return reverse("incoming:index")
+        # A copy registered from outside has a page of its own.
+        return reverse("incoming:copy", args=[artifact.pk])
     return reverse("outgoing:detail", args=[document.pk])
 
 

@@ -172,6 +172,6 @@ class HandlingNoteView(LoginRequiredMixin, View):
         default = (
             reverse("outgoing:detail", args=[receipt.document_id]) + "#xu-ly"
             if receipt.document_id
-            else reverse("incoming:index")
+            else reverse("incoming:copy", args=[receipt.pk])
         )
         return redirect(_back(request, default))
