@@ -11,6 +11,8 @@ cannot grow the trail by inventing ids.
 
 from __future__ import annotations
 
+from orgchart.models import Delegation
+
 from . import audit
 from .errors import Forbidden, NotFound
 from .models import Document, Receipt
@@ -22,11 +24,13 @@ def record_refusal(request, exc: Exception) -> None:
     subject = getattr(exc, "subject", None)
     if request is None or not isinstance(exc, NotFound | Forbidden):
         return
-    if not isinstance(subject, Document | Receipt):
+    if not isinstance(subject, Document | Receipt | Delegation):
         return
     user = getattr(request, "user", None)
     if isinstance(subject, Document):
         kind, organization_id = "document", subject.issuer_id
+    elif isinstance(subject, Delegation):
+        kind, organization_id = "delegation", subject.organization_id
     else:
         kind = "receipt"
         organization_id = subject.organization_id or (

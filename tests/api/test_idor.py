@@ -6,14 +6,17 @@ the URL configuration, so a new one is swept too."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from documents import services
 from documents.models import AuditEvent
 from documents.refusals import ACTION
+from orgchart.models import Organization, RoleCode
 from tests.support import advance, new_draft, receipt_for, user
 from workflow.bookkeeping import process_for
 
@@ -59,6 +62,20 @@ def hidden(world):
     return draft, copy
 
 
+@pytest.fixture
+def lent(world):
+    """A delegation between two people of the city, neither of them the walker."""
+    return services.delegate(
+        actor=user("pct.huy"),
+        deputy=user("truongban"),
+        organization=Organization.objects.get(code="mttq-samson"),
+        roles=[RoleCode.SIGNER],
+        valid_from=timezone.localdate(),
+        valid_to=timezone.localdate() + datetime.timedelta(days=3),
+        note="Ký thay trong thời gian đi công tác",
+    )
+
+
 def _refusals():
     return list(AuditEvent.objects.filter(action=ACTION).order_by("seq"))
 
@@ -85,6 +102,7 @@ def test_every_api_object_endpoint_answers_404_and_records_it(api, hidden):
             "pk": obj_id,
             "id": obj_id,
             "attachment_id": 1,
+            "obligation_id": 1,
             "person": "soanthao",
             "purpose": "inform",
         }
@@ -99,7 +117,7 @@ def test_every_api_object_endpoint_answers_404_and_records_it(api, hidden):
     assert swept >= 25
 
 
-def test_every_ui_object_page_answers_404_and_records_it(client, hidden):
+def test_every_ui_object_page_answers_404_and_records_it(client, hidden, lent):
     draft, copy = hidden
     client.force_login(user(WALKER))
     processes = {"outgoing": process_for(draft), "incoming": process_for(copy)}
@@ -109,7 +127,10 @@ def test_every_ui_object_page_answers_404_and_records_it(client, hidden):
             continue
         if route.startswith("account/thong-bao/"):
             continue  # a person's own notifications: others' are simply not theirs (404)
-        if "<int:pk>" in route and route.startswith("incoming/"):
+        if route.startswith("orgchart/uy-quyen/") and "<int:pk>" in route:
+            # Someone else's delegation.
+            values, obj_id = {"pk": lent.pk}, lent.pk
+        elif "<int:pk>" in route and route.startswith("incoming/"):
             # A copy's own pages (its page, its files, its handling notes).
             values: dict[str, object] = {"pk": copy.pk, "attachment_id": 1}
             obj_id = copy.pk

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from documents import services
-from documents.errors import ServiceError
+from documents.errors import NotFound, ServiceError
 from documents.services.delegation import max_days
 from orgchart.models import LENDABLE_ROLES, Delegation, Organization, RoleCode
 from orgchart.selectors import lendable_roles, lending_organizations, people_of
@@ -140,11 +139,12 @@ class EndDelegationView(LoginRequiredMixin, generic.View):
     def post(self, request, pk: int):
         if pk > MAX_ID:
             raise Http404
-        delegation = Delegation.objects.filter(
-            Q(principal=request.user) | Q(deputy=request.user), pk=pk
-        ).first()
+        delegation = Delegation.objects.filter(pk=pk).first()
         if delegation is None:
             raise Http404
+        if request.user.pk not in (delegation.principal_id, delegation.deputy_id):
+            # Someone else's: not found, as any object one may not see, and on record.
+            raise NotFound(subject=delegation)
         # Forbidden and Conflict render as 403 and 409 (workflow.middleware).
         services.end_delegation(actor=request.user, delegation=delegation)
         messages.success(request, _("Đã kết thúc ủy quyền."))
