@@ -28,7 +28,7 @@ from documents.errors import NotFound
 
 from .flows import IncomingFlow, OutgoingFlow
 from .middleware import request_grants
-from .views import account, documents, inbox, lists, receipts, receiving, sharing, versions
+from .views import account, documents, inbox, lists, receipts, receiving, search, sharing, versions
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -299,6 +299,17 @@ class AccountApp(SignedInMixin, Application):
     otp_path = path("xac-thuc-hai-buoc/", account.OtpEnrolView.as_view(), name="otp")
 
 
+class SearchApp(SignedInMixin, Application):
+    """Tìm kiếm, reached from the search box of the top bar (workflow/_search_box.html)."""
+
+    app_name = "search"
+    title = _("Tìm kiếm")
+    icon = "search"
+    menu_template_name = "workflow/menu_search.html"
+
+    index_path = path("", search.SearchView.as_view(), name="index")
+
+
 class VanBanSite(Site):
     title = _("Văn bản MTTQ")
     # The theme's colours are in static/workflow/theme.css (no inline <style> under the CSP).
@@ -307,7 +318,9 @@ class VanBanSite(Site):
         return True
 
     def menu_items(self):
-        return (app for app in super().menu_items() if not isinstance(app, AccountApp))
+        # The account is in the user menu and search in the top bar, not in the side menu.
+        hidden = (AccountApp, SearchApp)
+        return (app for app in super().menu_items() if not isinstance(app, hidden))
 
 
 site = VanBanSite(
@@ -322,5 +335,6 @@ site = VanBanSite(
         IncomingApp(),
         OrgChartApp(),
         AccountApp(),
+        SearchApp(),
     ]
 )

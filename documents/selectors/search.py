@@ -106,8 +106,16 @@ def search(user, q: str, grants: Grants | None = None):
             shown_document=F("document_id"),
         )
     )
-    columns = ("kind", "pk", "shown_title", "shown_symbol", "status", "rank", "at")
-    columns += ("shown_document",)
+    columns = (
+        "kind",
+        "pk",
+        "shown_title",
+        "shown_symbol",
+        "status",
+        "rank",
+        "at",
+        "shown_document",
+    )
     return (
         documents_rows.values(*columns)
         .union(receipt_rows.values(*columns), all=True)
