@@ -88,3 +88,15 @@ def test_the_outgoing_list_finds_a_word_of_the_body(world):
 def test_the_search_page_needs_a_sign_in(world):
     response = Client().get("/search/", {"q": "x"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_inbox_filters_its_tasks_with_the_same_search(world):
+    submitted = advance(new_draft(title="Kế hoạch phòng chống lụt bão"), "in_review")
+    other = advance(new_draft(title="Kế hoạch khác hẳn"), "in_review")
+    reviewer = browser("truongban")
+    page = reviewer.get("/workflow/inbox/", {"q": "LUT BAO"}).content.decode()
+    assert f"/outgoing/{submitted.pk}/" in page and f"/outgoing/{other.pk}/" not in page
+    page = reviewer.get("/workflow/inbox/", {"q": "khongcogi"}).content.decode()
+    assert "Không có việc nào khớp." in page
+    page = reviewer.get("/workflow/inbox/").content.decode()
+    assert f"/outgoing/{submitted.pk}/" in page and f"/outgoing/{other.pk}/" in page

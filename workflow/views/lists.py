@@ -25,10 +25,16 @@ class TaskListView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         grants = request_grants(self.request)
-        rows = inbox.open_rows(self.request.user, grants, queued=self.queued)
+        q = self.request.GET.get("q", "")
+        rows = inbox.open_rows(self.request.user, grants, queued=self.queued, q=q)
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
-            title=self.title, kind=self.kind, page=page, rows=inbox.attach(list(page.object_list))
+            title=self.title,
+            kind=self.kind,
+            page=page,
+            rows=inbox.attach(list(page.object_list)),
+            current={"q": q},
+            searchable=True,
         )
         return context
 
