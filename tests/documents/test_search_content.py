@@ -196,3 +196,27 @@ def test_reindexing_reads_the_files_already_stored(world):
     assert found("soanthao", "nghiem thu cong trinh") == []
     call_command("reindex_search", batch=1, stdout=io.StringIO())
     assert found("soanthao", "nghiem thu cong trinh") == [("document", draft.pk)]
+
+
+def test_the_migration_fills_the_title_and_body_of_existing_rows(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("documents.migrations.0016_search_everywhere")
+    draft = new_draft(title="Kế hoạch cũ", body="Nội dung có từ đặc biệt Ypsilon.")
+    before = Document.objects.get(pk=draft.pk)
+    # As the rows stood before: the folded type, trích yếu and số, ký hiệu only.
+    old = before.title_text.replace(" ban thuong truc uy ban mttq viet nam thanh pho sam son", "")
+    Document.objects.filter(pk=draft.pk).update(title_text="", search_text=old)
+    migration.fill(apps, None)
+    after = Document.objects.get(pk=draft.pk)
+    assert (after.title_text, after.search_text) == (before.title_text, before.search_text)
+
+
+def test_the_seed_plan_once_numbered_is_found_first_by_01_kh(world):
+    plan = advance(world.seed_plan(), "issued")
+    assert plan.symbol.startswith("01/KH")
+    for typed in ("01/KH", "01/kh"):
+        first = next(iter(selectors.search(user("vanthu"), typed)))
+        assert (first["kind"], first["pk"], first["rank"]) == ("document", plan.pk, SYMBOL)
