@@ -2,7 +2,7 @@
 
 PDF: poppler's ``pdftotext`` (installed with the rendering packages), else pdfminer where it
 is installed; either runs as a child process without a shell, with a timeout and limits on
-memory, CPU and output, so a malformed or hostile PDF costs at most ``TIMEOUT`` seconds and
+memory, CPU time and output, so a malformed or hostile PDF costs at most ``TIMEOUT`` seconds and
 loses only its own text. DOCX, ODT, XLSX: the one XML member holding the text, inflated as a
 stream up to ``MAX_XML_BYTES`` after the same bomb checks as at upload (``uploads.sniff``);
 nothing else is unpacked. Images have no text here (no OCR).
@@ -96,12 +96,21 @@ def pdf_command(path: str) -> list[str] | None:
     return None
 
 
-def _limits() -> None:  # pragma: no cover - runs in the child process
-    import resource
+# Sets the child's limits, then becomes the reader: a launcher rather than ``preexec_fn``,
+# which is unsafe in a threaded server.
+_LAUNCH = (
+    "import os, resource, sys\n"
+    "memory, cpu, output = (int(v) for v in sys.argv[1:4])\n"
+    "resource.setrlimit(resource.RLIMIT_AS, (memory, memory))\n"
+    "resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))\n"
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))\n"
+    "os.execv(sys.argv[4], sys.argv[4:])\n"
+)
 
-    resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY_BYTES, MAX_MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (TIMEOUT, TIMEOUT))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES))
+
+def _limited(command: list[str]) -> list[str]:
+    limits = (MAX_MEMORY_BYTES, TIMEOUT, MAX_OUTPUT_BYTES)
+    return [sys.executable, "-I", "-B", "-c", _LAUNCH, *map(str, limits), *command]
 
 
 def _pdf(fp) -> str:
@@ -118,13 +127,12 @@ def _pdf(fp) -> str:
         try:
             # The output goes to a file the child may not grow past MAX_OUTPUT_BYTES.
             subprocess.run(
-                command,
+                _limited(command),
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.DEVNULL,
                 timeout=TIMEOUT,
                 check=False,
-                preexec_fn=_limits,
             )
         except subprocess.TimeoutExpired:
             logger.info("a PDF's text took longer than %s s; the part read is kept", TIMEOUT)

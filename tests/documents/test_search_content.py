@@ -188,6 +188,12 @@ def test_a_pdf_reader_that_floods_its_output_is_stopped(monkeypatch):
     assert time.monotonic() - started < 10
 
 
+def test_a_pdf_reader_that_swallows_memory_is_stopped(monkeypatch):
+    greedy = "import sys\nblob = bytearray(4 * 1024 ** 3)\nsys.stdout.write('ok')"
+    monkeypatch.setattr(extraction, "pdf_command", lambda path: [sys.executable, "-c", greedy])
+    assert extraction.extract(io.BytesIO(pdf_with("x")), uploads.PDF) == ""
+
+
 def test_reindexing_reads_the_files_already_stored(world):
     draft = new_draft()
     stored = attach(draft, "cu.docx", docx_with(["Biên bản nghiệm thu công trình"]))
