@@ -8,7 +8,6 @@ Vietnamese domain words kept as-is: ``trich_yeu`` is not used, the summary is ``
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -29,15 +28,9 @@ from .lifecycle import (
     Purpose,
     ReceiptStatus,
 )
+from .searchtext import compose, fold  # noqa: F401 - where callers have always found fold
 
 S = DocumentStatus
-
-
-def fold(text: str) -> str:
-    """Lower-case text without Vietnamese diacritics, so ``ke hoach`` finds ``Kế hoạch`` with a
-    plain LIKE on any database (SQLite has no unaccent)."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 class RegisterBook(models.Model):
@@ -132,6 +125,8 @@ class Document(ConcurrentTransitionMixin, models.Model):
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     symbol = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
     issued_at = models.DateTimeField(_("ngày ban hành"), null=True, blank=True)
+    # What search finds and ranks by (documents/searchtext.py), refreshed on every save.
+    title_text = models.TextField(editable=False, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")
     #: Receipts of a dispatched document not yet settled. Each settling receipt takes one off
     #: (an UPDATE … RETURNING at the end of its step), and the one that reaches 0 completes the
@@ -163,22 +158,24 @@ class Document(ConcurrentTransitionMixin, models.Model):
         return f"{self.symbol or self.get_doc_type_display()}: {self.title}"
 
     def save(self, *args, **kwargs):
-        self.search_text = self.searchable_text()
+        self.title_text, self.search_text = self.searchable_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "title_text", "search_text"}
         super().save(*args, **kwargs)
 
     @property
     def is_secret(self) -> bool:
         return self.secrecy != Secrecy.NORMAL
 
-    def searchable_text(self) -> str:
+    def searchable_text(self) -> tuple[str, str]:
         # The type's name is included because people search "kế hoạch ..." for a plan whose
         # title does not repeat its type.
         with translation.override(None):
             type_name = str(DocType(self.doc_type).label) if self.doc_type in DocType.values else ""
-        return fold(f"{type_name} {self.title} {self.symbol}")
+        head = (type_name, self.title, self.symbol, self.issuer.name if self.issuer_id else "")
+        files = self.attachments.order_by("pk").values_list("text", flat=True) if self.pk else ()
+        return compose(head, self.body, files)
 
     # Transitions. They only move the state; who may call them is decided in services.
     @transition(field=status, **DOCUMENT.fsm("submit"))
@@ -279,6 +276,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    #: Folded, bounded (documents/extraction.py); part of its owner's search text.
+    text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -413,6 +412,7 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
     )
     # What search reads of a document that came from outside (the system's own documents
     # are searched by theirs).
+    title_text = models.TextField(editable=False, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -448,7 +448,11 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
 
     def save(self, *args, **kwargs):
         if not self.document_id:
-            self.search_text = fold(f"{self.sender_name} {self.sender_symbol} {self.sender_title}")
+            head = (self.sender_name, self.sender_symbol, self.sender_title)
+            files = self.pk and self.attachments.order_by("pk").values_list("text", flat=True)
+            self.title_text, self.search_text = compose(head, "", files or ())
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "title_text", "search_text"}
         super().save(*args, **kwargs)
 
     @property

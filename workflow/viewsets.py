@@ -45,6 +45,7 @@ from .views import (
     receiving,
     registers,
     reports,
+    search,
     sharing,
     versions,
 )
@@ -394,6 +395,17 @@ class AccountApp(SignedInMixin, Application):
     )
 
 
+class SearchApp(SignedInMixin, Application):
+    """Tìm kiếm, reached from the search box of the top bar (workflow/_search_box.html)."""
+
+    app_name = "search"
+    title = _("Tìm kiếm")
+    icon = "search"
+    menu_template_name = "workflow/menu_search.html"
+
+    index_path = path("", search.SearchView.as_view(), name="index")
+
+
 class VanBanSite(Site):
     title = _("Văn bản MTTQ")
     # The theme's colours are in static/workflow/theme.css (no inline <style> under the CSP).
@@ -402,7 +414,9 @@ class VanBanSite(Site):
         return True
 
     def menu_items(self):
-        return (app for app in super().menu_items() if not isinstance(app, AccountApp))
+        # The account is in the user menu and search in the top bar, not in the side menu.
+        hidden = (AccountApp, SearchApp)
+        return (app for app in super().menu_items() if not isinstance(app, hidden))
 
 
 site = VanBanSite(
@@ -419,5 +433,6 @@ site = VanBanSite(
         ReportsApp(),
         AuditApp(),
         AccountApp(),
+        SearchApp(),
     ]
 )

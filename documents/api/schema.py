@@ -95,10 +95,13 @@ organisation's people and those it names, null to the issuer's side, which sees 
 caller's side (`kind: "document"`, `id` a document id) and the copies that arrived at the
 caller's organisations, from the system or from outside (`kind: "receipt"`, `id` a receipt id;
 a recipient finds its copy, never the issuer's document): `{kind, id, title, symbol, status}`,
-paginated. Every word must match the type, title, symbol (`01/KH`) or an outside document's
-sender, ignoring case, Vietnamese accents and Unicode form; the query is cut at 200 characters
-and 8 words. Those whose symbol starts with the query come first, then the newest. The lists'
-`q` (documents here, receipts on screen) is the same search.
+paginated. Every word must match the type, title, symbol (`01/KH`), issuer, body or the text
+of an attachment (PDF, DOCX, ODT, XLSX), or an outside document's sender, title or files,
+ignoring case, Vietnamese accents and Unicode form; the query is cut at 200 characters and 8
+words. Ordered by relevance: first those whose symbol starts with the query, then those with
+every word in the type, title, symbol or issuer, then those matched only in the body or an
+attachment; newest first within each. The lists' `q` (documents here, receipts on screen) is
+the same search.
 
 **Obligations.** A draft may carry `obligations: [{kind: "plan"|"report", title, due,
 organizations: [codes]}]` (create and PATCH while editable; a PATCH replaces the list); each

@@ -12,6 +12,7 @@ from orgchart.selectors import Grants, grants_of
 from ..lifecycle import DOCUMENT, RECEIPT, Lifecycle
 from ..models import Document
 from .rules import side_task_rows_q, task_rows_q
+from .search import matching_documents, matching_receipts
 from .visibility import visible_documents, visible_receipts
 
 COLUMNS = ("t_kind", "t_document", "t_receipt", "t_title", "t_urgency", "t_due", "t_status")
@@ -24,15 +25,18 @@ def _kind(lifecycle: Lifecycle) -> Case:
     )
 
 
-def open_tasks(user, grants: Grants | None = None, *, queued: bool = False) -> QuerySet:
+def open_tasks(
+    user, grants: Grants | None = None, *, queued: bool = False, q: str = ""
+) -> QuerySet:
     """The caller's open tasks, newest first, as rows of ``kind, document, receipt, title,
     urgency, due, status, at``; ``queued``: only those offered to one of the caller's roles
-    (Việc chờ nhận), not to the caller by name."""
+    (Việc chờ nhận), not to the caller by name; ``q``: only those whose document matches
+    (the search's words, ``selectors.search``)."""
     if user is None or not user.is_authenticated:
         return Document.objects.none().values("pk")
     g = grants if grants is not None else grants_of(user)
     documents = (
-        visible_documents(user, g)
+        matching_documents(visible_documents(user, g), q)
         .filter(task_rows_q(DOCUMENT, g, user, queued=queued))
         .order_by()
         .annotate(
@@ -48,14 +52,16 @@ def open_tasks(user, grants: Grants | None = None, *, queued: bool = False) -> Q
     )
     parts = [
         _receipt_rows(
-            visible_receipts(user, g), task_rows_q(RECEIPT, g, user, queued=queued), _kind(RECEIPT)
+            matching_receipts(visible_receipts(user, g), q),
+            task_rows_q(RECEIPT, g, user, queued=queued),
+            _kind(RECEIPT),
         )
     ]
     if not queued:
         # A phối hợp handler's own part, beside the chủ trì's task on the same copy.
         parts.append(
             _receipt_rows(
-                visible_receipts(user, g),
+                matching_receipts(visible_receipts(user, g), q),
                 side_task_rows_q(RECEIPT, g, user),
                 _side_kind(RECEIPT),
             )

@@ -1,10 +1,17 @@
 """One search for the screens and the API: case-, accent- and Unicode-form-insensitive on any
 database, because it compares folded words with the stored folded ``search_text`` (a
-document's type, trích yếu and số, ký hiệu; an outside document's sender, symbol and title).
+document's type, trích yếu, số, ký hiệu, issuer, body and attachments' text; an outside
+document's sender, symbol, title and files: documents/searchtext.py). On PostgreSQL each
+``LIKE '%word%'`` is answered by the column's trigram index (migration 0016); a word under
+three letters has no trigram and is read from the rows the others left.
 
 Results are what the caller may see, in SQL: the documents of the caller's side, and the
 copies that arrived at the caller's organisations (a recipient finds its receipt, not the
 issuer's document).
+
+Ranked in SQL, the same on both databases: first what the số, ký hiệu starts with the query
+(``01/KH``), then what has every word in its title (type, trích yếu, số, ký hiệu, issuer or
+sender), then what matched only in the body or a file; the newest first within a rank.
 """
 
 from __future__ import annotations
@@ -48,10 +55,24 @@ def matching_receipts(receipts: QuerySet[Receipt], q: str) -> QuerySet[Receipt]:
     return receipts
 
 
+#: The ranks, best first (``search`` orders by them, then by the newest).
+SYMBOL, TITLE, CONTENT = 0, 1, 2
+
+
+def _rank(symbol: Q, title_words: list[Q]) -> Case:
+    return Case(
+        When(symbol, then=Value(SYMBOL)),
+        When(Q(*title_words), then=Value(TITLE)),
+        default=Value(CONTENT),
+        output_field=IntegerField(),
+    )
+
+
 def search(user, q: str, grants: Grants | None = None):
-    """Rows ``{kind, id, title, symbol, status}`` for ``q``, best first: those whose số, ký
-    hiệu starts with what was typed, then the newest. Empty for an empty query."""
-    if not words(q):
+    """Rows ``{kind, id, title, symbol, status, rank, at, document_id}`` for ``q``, best first
+    (the module's ranks). Empty for an empty query."""
+    found = words(q)
+    if not found:
         return Document.objects.none().values("pk")
     g = grants if grants is not None else grants_of(user)
     arrived = incoming_receipts(user, g)
@@ -63,10 +84,11 @@ def search(user, q: str, grants: Grants | None = None):
     typed = _cleaned(q).strip()
     documents_rows = documents.order_by().annotate(
         kind=Value("document", output_field=CharField()),
-        rank=Case(When(symbol__istartswith=typed, then=0), default=1, output_field=IntegerField()),
+        rank=_rank(Q(symbol__istartswith=typed), [Q(title_text__contains=w) for w in found]),
         shown_title=F("title"),
         shown_symbol=F("symbol"),
         at=F("created_at"),
+        shown_document=F("pk"),
     )
     symbol = Coalesce(NullIf(F("document__symbol"), Value("")), F("sender_symbol"))
     receipt_rows = (
@@ -75,19 +97,25 @@ def search(user, q: str, grants: Grants | None = None):
         .annotate(
             kind=Value("receipt", output_field=CharField()),
             shown_symbol=symbol,
-            rank=Case(
-                When(
-                    Q(document__symbol__istartswith=typed) | Q(sender_symbol__istartswith=typed),
-                    then=0,
-                ),
-                default=1,
-                output_field=IntegerField(),
+            rank=_rank(
+                Q(document__symbol__istartswith=typed) | Q(sender_symbol__istartswith=typed),
+                [Q(document__title_text__contains=w) | Q(title_text__contains=w) for w in found],
             ),
             shown_title=Coalesce(F("document__title"), F("sender_title")),
             at=F("created_at"),
+            shown_document=F("document_id"),
         )
     )
-    columns = ("kind", "pk", "shown_title", "shown_symbol", "status", "rank", "at")
+    columns = (
+        "kind",
+        "pk",
+        "shown_title",
+        "shown_symbol",
+        "status",
+        "rank",
+        "at",
+        "shown_document",
+    )
     return (
         documents_rows.values(*columns)
         .union(receipt_rows.values(*columns), all=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from orgchart.models import Organization, RoleCode
 from orgchart.selectors import grants_of
 
-from .. import audit
+from .. import audit, extraction
 from ..bases import legal_bases
 from ..errors import Forbidden, InvalidInput
 from ..models import (
@@ -344,9 +344,11 @@ def add_attachment(
             content_type=content_type,
             size=uploaded_file.size,
             uploaded_by=actor,
+            text=extraction.extract(uploaded_file, content_type),
         )
         attachment.file.save(name, uploaded_file, save=False)
         attachment.save()
+        document.save(update_fields=["search_text"])  # now with the file's text
         document.participants.add(actor)
         audit.record(
             actor=actor,

@@ -14,7 +14,7 @@ from django.utils.translation import override
 from orgchart.models import Organization, RoleCode
 from orgchart.selectors import grants_of
 
-from .. import uploads
+from .. import extraction, uploads
 from ..choices import DocType, Urgency
 from ..edxml.reader import AttachmentTooLarge, Package, PackageInvalid
 from ..errors import Conflict, Forbidden, InvalidInput, ServiceError
@@ -160,9 +160,11 @@ def import_package(
                     content_type=content_type,
                     size=len(data),
                     uploaded_by=actor,
+                    text=extraction.extract(ContentFile(data), content_type),
                 )
                 attachment.file.save(name, ContentFile(data), save=False)
                 attachment.save()
+            receipt.save(update_fields=["search_text"])  # with the files' text
     except IntegrityError:
         # Two clerks importing the same package at once: the constraint decides.
         raise duplicate from None

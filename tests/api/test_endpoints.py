@@ -207,7 +207,10 @@ def test_only_a_drafter_of_the_issuer_creates(api):
 
 
 def test_filters_and_accent_free_search(api, world):
-    other = new_draft(title="Báo cáo kết quả công tác Mặt trận quý II", doc_type="BC")
+    # Its body must not say "kế hoạch" either: the body is searched too.
+    other = new_draft(
+        title="Báo cáo kết quả công tác Mặt trận quý II", doc_type="BC", body="Nội dung báo cáo."
+    )
     advance(other, "in_review")
     client = api.as_("truongban")
     plan = world.seed_plan()
@@ -219,7 +222,7 @@ def test_filters_and_accent_free_search(api, world):
     assert {plan.pk, other.pk} <= ids()
     assert ids(q="ke hoach") == {plan.pk}
     assert ids(q="KẾ HOẠCH") == {plan.pk}
-    assert ids(q="bao cao mat tran") == {other.pk}
+    assert ids(q="bao cao mat tran") >= {other.pk}  # the seed plan's body says both too
     assert ids(q="dang") >= {plan.pk}
     assert ids(q="khong co dau nao") == set()
     assert ids(status="in_review") == {other.pk}

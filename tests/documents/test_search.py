@@ -52,7 +52,8 @@ def found(username: str, q: str) -> list[tuple[str, int]]:
     ],
 )
 def test_the_issuer_finds_its_plan_however_it_is_typed(plan, q):
-    assert found("vanthu", q) == [("document", plan.pk)]
+    # First, by its trích yếu; the seed plan, whose body speaks of clean water, after it.
+    assert found("vanthu", q)[0] == ("document", plan.pk)
 
 
 @pytest.mark.parametrize(
@@ -99,8 +100,8 @@ def test_drafts_are_found_only_by_who_may_see_them(world):
 def test_nothing_for_an_empty_query_and_a_hostile_one_is_cut_short(plan):
     assert found("vanthu", "") == []
     assert found("vanthu", "   ") == []
-    assert found("vanthu", "nuoc\x00 sach") == [("document", plan.pk)]
-    assert found("vanthu", "sach " * 10_000) == [("document", plan.pk)]
+    assert found("vanthu", "nuoc\x00 sach")[0] == ("document", plan.pk)
+    assert found("vanthu", "sach " * 10_000)[0] == ("document", plan.pk)
     assert len(words("a " * 1000)) == MAX_WORDS
 
 

@@ -53,8 +53,8 @@ class Row:
         return str(Urgency(self.urgency).label) if self.urgency in Urgency.values else ""
 
 
-def open_rows(user, grants: Grants, *, queued: bool = False) -> QuerySet:
-    return selectors.open_tasks(user, grants, queued=queued)
+def open_rows(user, grants: Grants, *, queued: bool = False, q: str = "") -> QuerySet:
+    return selectors.open_tasks(user, grants, queued=queued, q=q)
 
 
 def attach(rows: list[dict]) -> list[Row]:

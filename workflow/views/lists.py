@@ -25,7 +25,8 @@ class TaskListView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         grants = request_grants(self.request)
-        rows = inbox.open_rows(self.request.user, grants, queued=self.queued)
+        q = self.request.GET.get("q", "")
+        rows = inbox.open_rows(self.request.user, grants, queued=self.queued, q=q)
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         rows = inbox.attach(list(page.object_list))
         context.update(
@@ -33,6 +34,8 @@ class TaskListView(LoginRequiredMixin, generic.TemplateView):
             kind=self.kind,
             page=page,
             rows=inbox.mark_delegated(rows, self.request.user, grants),
+            current={"q": q},
+            searchable=True,
         )
         return context
 

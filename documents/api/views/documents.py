@@ -61,7 +61,8 @@ DOCUMENT_FILTERS = [
     OpenApiParameter(
         "q",
         OpenApiTypes.STR,
-        description="words searched in type, title and symbol, ignoring case and accents",
+        description="words searched in type, title, symbol, issuer, body and attachments' text, "
+        "ignoring case and accents",
     ),
 ]
 

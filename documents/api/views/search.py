@@ -20,12 +20,16 @@ class SearchView(ActorMixin, viewsets.GenericViewSet):
             OpenApiParameter(
                 "q",
                 OpenApiTypes.STR,
-                description="words of the trích yếu, the type, the số, ký hiệu (`01/KH`) or "
-                "an outside sender; case, diacritics and Unicode form do not matter",
+                description="words of the trích yếu, the type, the số, ký hiệu (`01/KH`), "
+                "the issuer, the body or an attachment's text, or an outside sender; case, "
+                "diacritics and Unicode form do not matter",
             )
         ],
         responses={200: s.SearchResultSerializer(many=True), **errors(*LIST)},
         summary="Documents and arrived copies the caller may see that match every word",
+        description="Ordered by relevance: a số, ký hiệu that starts with `q` first, then every "
+        "word in the title (type, trích yếu, số, ký hiệu, issuer or sender), then a match only "
+        "in the body or an attachment; newest first within each.",
     )
     def list(self, request):
         rows = selectors.search(request.user, request.query_params.get("q", ""), self.grants())
