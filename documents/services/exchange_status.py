@@ -47,7 +47,7 @@ VERB: dict[str, str] = {
 }
 
 
-def _document(document_id: str) -> Document:
+def document_of(document_id: str) -> Document:
     """Ours by its DocumentId, ``<organ id>,<yyyy/mm/dd>,<number/symbol>``."""
     organ_id, _sep, rest = document_id.partition(",")
     _date, _sep, symbol = rest.partition(",")
@@ -80,9 +80,15 @@ def import_status(*, actor, message: StatusMessage) -> tuple[Receipt, bool]:
     """Apply the message to our copy for the reporting organisation; ``(receipt, changed)``.
     404 for a document not ours, 403 for someone not the issuer's clerk, 409 for a copy
     inside the system (its own clerk moves it) or a code this exchange does not carry."""
-    document = _document(message.document_id)
+    document = document_of(message.document_id)
     if not grants_of(actor).has(document.issuer_id, RoleCode.CLERK):
         raise Forbidden()
+    return apply_status(actor=actor, document=document, message=message)
+
+
+def apply_status(*, actor, document: Document, message: StatusMessage) -> tuple[Receipt, bool]:
+    """``import_status`` once the importer may: also the inbox reader's, as the system
+    (``actor`` None), for a message that came through the sender's own transport."""
     target = TARGET.get(message.code)
     if target is None:
         raise Conflict(
