@@ -20,21 +20,14 @@ from .. import audit
 from ..choices import SignatureStatus
 from ..edxml.reader import PackageInvalid, StatusMessage
 from ..errors import Conflict, Forbidden, NotFound
-from ..models import Document, Receipt, ReceiptStatus
+from ..models import EDXML_CODES, Document, Receipt, ReceiptStatus
 from .core import _announce, _lock_receipt, _transition_errors, step_transaction
 from .receiving import _settle_document
 
 R = ReceiptStatus
 
-#: Where each code takes the copy.
-TARGET: dict[str, str] = {
-    "01": R.DELIVERED,
-    "02": R.REFUSED,
-    "03": R.ACKNOWLEDGED,
-    "04": R.ASSIGNED,
-    "05": R.IN_PROGRESS,
-    "06": R.COMPLETED,
-}
+#: Where each code takes the copy: the codes our own copies report, read the other way.
+TARGET: dict[str, str] = {code: state for state, code in EDXML_CODES.items()}
 #: The way forward, and the transition (the lifecycle's verb) that takes each step.
 PATH: list[str] = [R.PENDING, R.DELIVERED, R.ACKNOWLEDGED, R.ASSIGNED, R.IN_PROGRESS, R.COMPLETED]
 VERB: dict[str, str] = {
