@@ -27,6 +27,7 @@ from documents.exchanged import ExchangedDocument
 from documents.models import AuditEvent, Receipt, ReceiptStatus
 from documents.outbox import MessageKind, MessageState, OutboxMessage, Recall, RecallState
 from documents.services import exchange, outbox
+from documents.services.interchange import import_package
 from orgchart.models import Organization, OrganizationKind
 from tests.api.conftest import Api
 from tests.support import advance, receipt_for, user
@@ -294,3 +295,26 @@ def test_recall_13_then_16_stays_and_the_issuer_sees_the_refusal(
     assert recall.state == RecallState.REFUSED and "Đã triển khai" in recall.answer
     told = Notification.objects.get(receipt=copy, kind="recalled", user__username="vanthu")
     assert "từ chối" in told.text
+
+
+def test_an_outside_organisation_without_an_identifier_still_gets_the_e_mail(
+    world, ward, mailoutbox, django_capture_on_commit_callbacks
+):
+    Organization.objects.filter(pk=ward.pk).update(organ_id="", email="vanthu@bacson.example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        document = advance(world.seed_plan(), "dispatched")
+    copy = receipt_for(document, WARD)
+    assert copy.status == R.DELIVERED
+    assert not OutboxMessage.objects.filter(receipt=copy).exists()
+    assert any("vanthu@bacson.example.vn" in m.to for m in mailoutbox)
+
+
+def test_a_package_a_clerk_imports_tells_its_sender_01_and_03(world):
+    from tests.documents.test_edxml import hand_made
+
+    receipt = import_package(actor=user("vt.bacson"), package=reader.read(hand_made()))
+    statuses = OutboxMessage.objects.filter(receipt=receipt).order_by("pk")
+    assert [(m.code, m.organ_id) for m in statuses] == [
+        ("01", "000.00.00.G22"),
+        ("03", "000.00.00.G22"),
+    ]
