@@ -318,3 +318,18 @@ def test_a_package_a_clerk_imports_tells_its_sender_01_and_03(world):
         ("01", "000.00.00.G22"),
         ("03", "000.00.00.G22"),
     ]
+
+
+def test_the_issuer_reads_the_refusal_in_the_receipt_table(world, ward, dispatched, client):
+    from documents.selectors import receipt_table
+    from tests.support import sign_in
+
+    copy = receipt_for(dispatched, WARD)
+    services.recall(actor=user("pct.huy"), document=dispatched, reason="Ban hành nhầm")
+    Recall.objects.filter(receipt=copy).update(state=RecallState.REFUSED, answer="Đã triển khai")
+    table = receipt_table(user("vanthu"), dispatched)
+    row = next(r for r in table.rows if r.receipt.pk == copy.pk)
+    assert row.receipt.recall.get_state_display() == "Từ chối lấy lại"
+    sign_in(client, "vanthu")
+    html = client.get(f"/outgoing/{dispatched.pk}/").content.decode()
+    assert 'data-testid="recall-state">Từ chối lấy lại: Đã triển khai<' in html
