@@ -206,7 +206,7 @@ def recall_answered(message: StatusMessage) -> Receipt:
         if recall.state != RecallState.ASKED:
             return receipt
         recall.state = ANSWERS[message.code]
-        recall.answer = message.description
+        recall.answer = own_words(message)
         recall.answered_at = _at(message)
         recall.save()
         audit.record(
@@ -237,7 +237,7 @@ def recall_asked(message: StatusMessage) -> list[Receipt]:
         for pk in copies:
             receipt = _lock_receipt(pk)
             recall, created = Recall.objects.get_or_create(
-                receipt=receipt, defaults={"asked_at": _at(message), "reason": message.description}
+                receipt=receipt, defaults={"asked_at": _at(message), "reason": own_words(message)}
             )
             asked.append(receipt)
             if not created:
@@ -288,6 +288,16 @@ def answer_recall(*, actor, receipt: Receipt | int, accept: bool, answer: str = 
         )
         outbox.enqueue_status(receipt=receipt, code=code, note=recall.answer)
     return recall
+
+
+def own_words(message: StatusMessage) -> str:
+    """What the other side wrote after the standard description of its code (ours write
+    ``<description>: <reason>``), so that the screen does not say it twice."""
+    text = message.description.strip()
+    standard = writer.DESCRIPTIONS.get(message.code, "")
+    if standard and text.startswith(standard):
+        text = text[len(standard) :].lstrip(" :")
+    return text
 
 
 def _at(message: StatusMessage) -> datetime.datetime:

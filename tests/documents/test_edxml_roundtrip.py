@@ -251,7 +251,8 @@ def _recalled_and_carried(world, ward, dispatched, root: Path) -> Receipt:
     with side(ward):
         assert jobs.read_drop_inboxes() == 1
         theirs = ExchangedDocument.objects.get(organization=ward).receipt
-        assert Recall.objects.get(receipt=theirs).state == RecallState.ASKED
+        asked = Recall.objects.get(receipt=theirs)
+        assert asked.state == RecallState.ASKED and asked.reason == "Ban hành nhầm"
         assert Notification.objects.filter(
             receipt=theirs, kind="recalled", user__username="vt.bacson"
         ).exists()
@@ -292,7 +293,7 @@ def test_recall_13_then_16_stays_and_the_issuer_sees_the_refusal(
     assert jobs.read_drop_inboxes() == 1
     copy = receipt_for(dispatched, WARD)
     recall = Recall.objects.get(receipt=copy)
-    assert recall.state == RecallState.REFUSED and "Đã triển khai" in recall.answer
+    assert recall.state == RecallState.REFUSED and recall.answer == "Đã triển khai"
     told = Notification.objects.get(receipt=copy, kind="recalled", user__username="vanthu")
     assert "từ chối" in told.text
 
