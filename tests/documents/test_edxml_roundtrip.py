@@ -334,3 +334,24 @@ def test_the_issuer_reads_the_refusal_in_the_receipt_table(world, ward, dispatch
     sign_in(client, "vanthu")
     html = client.get(f"/outgoing/{dispatched.pk}/").content.decode()
     assert 'data-testid="recall-state">Từ chối lấy lại: Đã triển khai<' in html
+
+
+def test_a_package_not_yet_sent_when_the_document_is_recalled_is_never_sent(world, ward):
+    with override_settings(EDXML_TRANSPORTS={"default": BROKEN}):
+        document = advance(world.seed_plan(), "dispatched")
+        from workflow.tasks import deliver_one
+
+        copy = receipt_for(document, WARD)
+        deliver_one(copy.pk)
+        message = OutboxMessage.objects.get(receipt=copy)
+        assert exchange.send(message_id=message.pk).state == "retry"
+    services.recall(actor=user("pct.huy"), document=document, reason="Ban hành nhầm")
+    # Nothing reached them, so nothing is asked back.
+    assert not Recall.objects.filter(receipt=copy).exists()
+    Counting.sent = []
+    with override_settings(EDXML_TRANSPORTS={"default": COUNTING}):
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+        assert jobs.send_message(message.pk) == "canceled"
+    assert Counting.sent == []
+    message.refresh_from_db()
+    assert message.state == MessageState.FAILED and "thu hồi" in message.last_error
