@@ -360,6 +360,19 @@ REMINDER_DEADLINE_DAYS = env.int("REMINDER_DEADLINE_DAYS", default=2)
 # A plan or report a document asks of its recipients (obligations) is reminded from
 # REMINDER_DEADLINE_DAYS before its due date until this many days after it.
 OBLIGATION_REMINDER_PAST_DAYS = env.int("OBLIGATION_REMINDER_PAST_DAYS", default=30)
+# edXML with other document systems (QCVN 102:2016): the transport of each partner by its mã
+# định danh ("default" for the rest; a dotted path to a class), the file-drop directories, the
+# largest message read or written, and the retries of a message the transport refused.
+EDXML_TRANSPORTS = {
+    "default": env("EDXML_TRANSPORT", default="documents.edxml.transport.FileDrop"),
+}
+EDXML_DROP_ROOT = env.path("EDXML_DROP_ROOT", default=BASE_DIR / "var" / "edxml")
+EDXML_MAX_BYTES = env.int("EDXML_MAX_BYTES", default=64 * 1024 * 1024)
+EDXML_SEND_MAX_ATTEMPTS = env.int("EDXML_SEND_MAX_ATTEMPTS", default=8)
+EDXML_RETRY_BASE_SECONDS = env.int("EDXML_RETRY_BASE_SECONDS", default=60)
+EDXML_RETRY_MAX_SECONDS = env.int("EDXML_RETRY_MAX_SECONDS", default=6 * 3600)
+EDXML_SEND_EVERY_SECONDS = env.float("EDXML_SEND_EVERY_SECONDS", default=60)
+EDXML_INBOX_EVERY_SECONDS = env.float("EDXML_INBOX_EVERY_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-receipts": {
         "task": "workflow.tasks.sweep_pending",
@@ -384,6 +397,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflow.tasks.remind_obligations",
         "schedule": crontab(minute=30, hour="7-17", day_of_week="mon-fri"),
         "options": {"priority": 8},
+    },
+    # edXML: the messages due (new ones and retries whose pause is over), and the files the
+    # partners dropped in their inbox directories.
+    "send-edxml-outbox": {
+        "task": "workflow.exchange.send_outbox",
+        "schedule": EDXML_SEND_EVERY_SECONDS,
+        "options": {"priority": 5},
+    },
+    "read-edxml-drop-inboxes": {
+        "task": "workflow.exchange.read_drop_inboxes",
+        "schedule": EDXML_INBOX_EVERY_SECONDS,
+        "options": {"priority": 5},
     },
 }
 

@@ -15,6 +15,7 @@ from .models import (
     Recipient,
     RegisterBook,
 )
+from .outbox import OutboxMessage
 from .templatetags.vanban import ho_ten
 
 
@@ -75,6 +76,16 @@ class ReceiptAdmin(ReadOnlyAdmin):
     list_filter = ["status", "purpose"]
     list_select_related = ["document", "organization"]
     search_fields = ["sender_symbol", "sender_title", "document__title"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """What waits for, went to or failed to reach another system over edXML, with its tries."""
+
+    list_display = ["id", "kind", "code", "organ_id", "state", "attempts", "next_attempt_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["organ_id", "last_error"]
+    exclude = ["payload"]
 
 
 @admin.register(RegisterBook)

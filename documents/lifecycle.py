@@ -570,6 +570,10 @@ RECEIPT = Lifecycle(
         "complete": _("Hoàn thành"),
         "delivery_problem": _("Lỗi chuyển văn bản"),
         "register_incoming": _("Vào sổ văn bản đến"),
+        # The recall exchange over edXML: the copy's state stays, the request is beside it.
+        "recall_asked": _("Yêu cầu lấy lại"),
+        "recall_accepted": _("Đồng ý lấy lại"),
+        "recall_refused": _("Từ chối lấy lại"),
     },
 )
 

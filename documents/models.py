@@ -274,7 +274,8 @@ class Attachment(models.Model):
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    # Nobody, for a file that arrived in a package over an edXML transport.
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     #: Folded, bounded (documents/extraction.py); part of its owner's search text.
     text = models.TextField(editable=False, blank=True, default="")
@@ -597,3 +598,4 @@ from .freshness import Freshness  # noqa: E402, F401
 from .handling import ProgressNote, ReceiptHandler  # noqa: E402, F401
 from .obligations import Answer, Obligation, ObligationItem, Reply  # noqa: E402, F401
 from .originals import SignedPdf  # noqa: E402, F401
+from .outbox import OutboxMessage, Recall  # noqa: E402, F401

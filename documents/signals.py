@@ -19,3 +19,12 @@ document_recalled = Signal()
 #: kwargs: ``document``, ``receipts`` (the copies chased, not those already chased that day),
 #: ``actor``. The notifications go out from here.
 receipts_chased = Signal()
+
+#: Sent after a transaction that queued an edXML message (``documents/outbox.py``) commits.
+#: kwargs: ``message_id``. The sending task is enqueued from here; the beat job sends what
+#: this misses.
+outbox_queued = Signal()
+
+#: Sent inside the transaction that records a recall asked of us (13) or answered to us
+#: (15, 16) over edXML. kwargs: ``recall`` (a ``Recall``), ``code``. The clerks are told.
+recall_exchanged = Signal()

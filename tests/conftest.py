@@ -33,6 +33,13 @@ def require_postgres():
         pytest.fail(f"this test needs PostgreSQL, the database is {connection.vendor}")
 
 
+@pytest.fixture(autouse=True)
+def edxml_drop_root(settings, tmp_path):
+    """Each test's own edXML drop directories: what one sends never reaches another."""
+    settings.EDXML_DROP_ROOT = tmp_path / "edxml"
+    return settings.EDXML_DROP_ROOT
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from documents.signing.pki import init_demo_pki

@@ -8,5 +8,5 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect to the documents signals: the task bookkeeping inside every step, delivery
-        # after a dispatch commits.
-        from . import bookkeeping, receivers  # noqa: F401
+        # after a dispatch commits, the edXML outbox's sending.
+        from . import bookkeeping, exchange, receivers  # noqa: F401

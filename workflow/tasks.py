@@ -22,6 +22,7 @@ from django.utils import timezone
 from documents import selectors, services
 from documents.models import Document, DocumentStatus, Receipt, ReceiptStatus, Urgency
 from documents.selectors import late_q
+from documents.services import outbox
 from orgchart.models import OrganizationKind, RoleCode
 from orgchart.selectors import clerks_of, holders_by_organization, leaders_of
 
@@ -242,13 +243,28 @@ def _by_email(receipt: Receipt, address: str, *, problem: str = "") -> bool:
     return services.deliver(receipt=receipt.pk, problem=problem)
 
 
+def _by_edxml(receipt: Receipt) -> bool:
+    """An outside organisation with a mã định danh gets the package (QCVN 102:2016) through
+    its transport: queued here, in the delivery's transaction; the receipt is delivered
+    when the transport accepts it (``workflow.exchange.send_message``)."""
+    try:
+        outbox.enqueue_package(receipt=receipt)
+    except Exception as exc:  # noqa: BLE001  (a package that cannot be built is a problem to show)
+        log.warning("edXML package of receipt %s could not be queued: %s", receipt.pk, exc)
+        return _problem(
+            receipt, f"Không lập được gói tin edXML ({type(exc).__name__}); hệ thống sẽ thử lại."
+        )
+    return False
+
+
 def deliver_one(receipt_id: int) -> bool:
     """Deliver one receipt if it is still pending; True when this call delivered it.
 
     Internal recipients get the document in the system (code 01, which starts their
     IncomingFlow in the same transaction) and their clerks an in-app notification and an
-    e-mail; outside recipients get an e-mail. Delivery and notification commit together, so
-    there is never one without the other.
+    e-mail; outside recipients get an e-mail, or the edXML package when the organisation has
+    a mã định danh. Delivery and notification commit together, so there is never one without
+    the other.
     """
     with transaction.atomic():
         receipt = (
@@ -273,6 +289,8 @@ def deliver_one(receipt_id: int) -> bool:
                 receipt,
                 "Văn bản mật không gửi qua thư điện tử; cần chuyển bản giấy.",
             )
+        if outside and org is not None and org.organ_id:
+            return _by_edxml(receipt)
         if outside:
             address = org.email if org is not None else receipt.recipient.email
             if not address:

@@ -422,7 +422,7 @@ class AttachmentSerializer(serializers.Serializer):
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
     size = serializers.IntegerField()
-    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    uploaded_by = serializers.CharField(source="uploaded_by.username", allow_null=True)
     uploaded_at = serializers.DateTimeField()
     url = serializers.SerializerMethodField(
         help_text="absolute URL of the download (`?inline=1` opens a PDF or an image in place)"

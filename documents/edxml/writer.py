@@ -34,9 +34,11 @@ PRIORITY: dict[str, str] = {
     Urgency.HOA_TOC: "3",
 }
 
-#: The sender asks for the document back (thu hồi); 15/16 are the recipient's answer, which
-#: the recall exchange (not built yet) will carry.
+#: The sender asks for the document back (thu hồi); 15/16 are the recipient's answer
+#: (``documents/services/exchange.py`` carries the three).
 RECALL_ASKED = "13"
+RECALL_ACCEPTED = "15"
+RECALL_REFUSED = "16"
 # In Vietnamese whatever the reader's language: the message goes to another system's clerk.
 DESCRIPTIONS = {
     "01": "Đã đến - Phần mềm QLVB đã nhận nhưng văn thư chưa xử lý",
@@ -46,6 +48,8 @@ DESCRIPTIONS = {
     "05": "Đang xử lý",
     "06": "Hoàn thành",
     "13": "Yêu cầu lấy lại (thu hồi) văn bản",
+    "15": "Đồng ý lấy lại văn bản",
+    "16": "Từ chối lấy lại văn bản",
 }
 
 DATE = "%Y/%m/%d"
@@ -250,10 +254,11 @@ def _responding_for(receipt: Receipt) -> dict[str, str]:
     }
 
 
-def status_message(receipt: Receipt) -> bytes:
-    """The status message of the receipt's current step: from the recipient organisation to
-    the sender, with the step's time and the person who took it."""
-    code = status_code(receipt)
+def status_message(receipt: Receipt, code: str | None = None, *, note: str = "") -> bytes:
+    """The status message of the receipt's current step (or of ``code``, a step it has
+    passed, or a recall answer 15/16): from the recipient organisation to the sender, with
+    the step's time and the person who took it; ``note`` follows the description."""
+    code = code or status_code(receipt)
     if code is None:
         raise ValueError(f"receipt {receipt.pk} has not arrived")
     answered = _responding_for(receipt)
@@ -264,25 +269,54 @@ def status_message(receipt: Receipt) -> bytes:
         .order_by("-seq")
         .first()
     )
-    at = event.at if event is not None else receipt.updated_at
-    staff = event.actor if event is not None else None
+    if code == "02" and receipt.reason:
+        note = note or receipt.reason
+    return _status(
+        answered,
+        code=code,
+        sender=receipt.organization,
+        to=(answered["OrganId"], answered["OrganName"]),
+        note=note,
+        at=event.at if event is not None else receipt.updated_at,
+        staff=event.actor if event is not None else None,
+    )
+
+
+def recall_request(receipt: Receipt, *, reason: str, at: datetime.datetime, staff) -> bytes:
+    """Status 13 the other way: from the issuer of a recalled document to the organisation
+    that holds our copy, asking for it back."""
+    document = receipt.document
+    if document is None or receipt.organization is None:
+        raise ValueError(f"receipt {receipt.pk} is not our copy for an organisation")
+    return _status(
+        _responding_for(receipt),
+        code=RECALL_ASKED,
+        sender=document.issuer,
+        to=(receipt.organization.organ_id, receipt.organization.name),
+        note=reason,
+        at=at,
+        staff=staff,
+    )
+
+
+def _status(answered, *, code, sender, to, note, at, staff) -> bytes:
     root = etree.Element(_q("edXMLEnvelope"), nsmap={PREFIX: NS})
     status = _add(_add(root, "edXMLHeader"), "Status")
     responds = _add(status, "ResponseFor")
     for tag in ("OrganId", "Code", "PromulgationDate", "DocumentId"):
         _add(responds, tag, answered[tag])
-    _organ(status, "From", receipt.organization)
-    to = _add(status, "To")
-    _add(to, "OrganId", answered["OrganId"])
-    _add(to, "OrganName", answered["OrganName"])
+    _organ(status, "From", sender)
+    element = _add(status, "To")
+    _add(element, "OrganId", to[0])
+    _add(element, "OrganName", to[1])
     _add(status, "StatusCode", code)
     description = DESCRIPTIONS[code]
-    if code == "02" and receipt.reason:
-        description = f"{description}: {receipt.reason}"
+    if note:
+        description = f"{description}: {note}"
     _add(status, "Description", description)
     _add(status, "Timestamp", timezone.localtime(at, REGISTER_ZONE).strftime(STAMP))
     info = _add(status, "StaffInfo")
-    _add(info, "Department", receipt.organization.name if receipt.organization else "")
+    _add(info, "Department", sender.name if sender else "")
     _add(info, "Staff", rendering.context.person_name(staff) if staff else "")
     _add(info, "Email", staff.email if staff else "")
     _add(info, "Mobile")

@@ -117,7 +117,8 @@ def _rows(document: Document, receipts: QuerySet[Receipt], today: datetime.date)
     """Two queries: the copies with their organisation and handler, then the events that
     timed them (the latest of each verb)."""
     listed = list(
-        receipts.select_related("organization", "assignee").order_by(
+        # The recall exchange of an outside copy (13, answered 15 or 16) rides along.
+        receipts.select_related("organization", "assignee", "recall").order_by(
             "organization__order", "organization__name", "pk"
         )
     )

@@ -20,21 +20,14 @@ from .. import audit
 from ..choices import SignatureStatus
 from ..edxml.reader import PackageInvalid, StatusMessage
 from ..errors import Conflict, Forbidden, NotFound
-from ..models import Document, Receipt, ReceiptStatus
+from ..models import EDXML_CODES, Document, Receipt, ReceiptStatus
 from .core import _announce, _lock_receipt, _transition_errors, step_transaction
 from .receiving import _settle_document
 
 R = ReceiptStatus
 
-#: Where each code takes the copy.
-TARGET: dict[str, str] = {
-    "01": R.DELIVERED,
-    "02": R.REFUSED,
-    "03": R.ACKNOWLEDGED,
-    "04": R.ASSIGNED,
-    "05": R.IN_PROGRESS,
-    "06": R.COMPLETED,
-}
+#: Where each code takes the copy: the codes our own copies report, read the other way.
+TARGET: dict[str, str] = {code: state for state, code in EDXML_CODES.items()}
 #: The way forward, and the transition (the lifecycle's verb) that takes each step.
 PATH: list[str] = [R.PENDING, R.DELIVERED, R.ACKNOWLEDGED, R.ASSIGNED, R.IN_PROGRESS, R.COMPLETED]
 VERB: dict[str, str] = {
@@ -47,7 +40,7 @@ VERB: dict[str, str] = {
 }
 
 
-def _document(document_id: str) -> Document:
+def document_of(document_id: str) -> Document:
     """Ours by its DocumentId, ``<organ id>,<yyyy/mm/dd>,<number/symbol>``."""
     organ_id, _sep, rest = document_id.partition(",")
     _date, _sep, symbol = rest.partition(",")
@@ -80,9 +73,15 @@ def import_status(*, actor, message: StatusMessage) -> tuple[Receipt, bool]:
     """Apply the message to our copy for the reporting organisation; ``(receipt, changed)``.
     404 for a document not ours, 403 for someone not the issuer's clerk, 409 for a copy
     inside the system (its own clerk moves it) or a code this exchange does not carry."""
-    document = _document(message.document_id)
+    document = document_of(message.document_id)
     if not grants_of(actor).has(document.issuer_id, RoleCode.CLERK):
         raise Forbidden()
+    return apply_status(actor=actor, document=document, message=message)
+
+
+def apply_status(*, actor, document: Document, message: StatusMessage) -> tuple[Receipt, bool]:
+    """``import_status`` once the importer may: also the inbox reader's, as the system
+    (``actor`` None), for a message that came through the sender's own transport."""
     target = TARGET.get(message.code)
     if target is None:
         raise Conflict(

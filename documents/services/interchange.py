@@ -8,22 +8,28 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from orgchart.models import Organization, RoleCode
+from orgchart.models import Organization, OrganizationKind, RoleCode
 from orgchart.selectors import grants_of
 
-from .. import extraction, uploads
+from .. import audit, extraction, uploads
 from ..choices import DocType, Urgency
 from ..edxml.reader import AttachmentTooLarge, Package, PackageInvalid
 from ..errors import Conflict, Forbidden, InvalidInput, ServiceError
 from ..exchanged import ExchangedDocument
-from ..models import Attachment, Receipt, fold
-from .core import step_transaction
+from ..lifecycle import Purpose, ReceiptStatus
+from ..models import EDXML_CODES, Attachment, Receipt, fold
+from . import outbox
+from .core import _announce, step_transaction
 from .drafting import _resolve_issuer
 from .receiving import register_incoming
 
+R = ReceiptStatus
+#: The code of a copy that has arrived, whatever it became in the same step.
+ARRIVED = EDXML_CODES[R.DELIVERED]
 URGENCY = {"1": Urgency.KHAN, "2": Urgency.THUONG_KHAN, "3": Urgency.HOA_TOC, "4": Urgency.HOA_TOC}
 
 #: Where each column of the kept metadata comes from in the package, for the errors.
@@ -129,17 +135,12 @@ def import_package(
     *, actor, package: Package, organization: Organization | str | None = None
 ) -> Receipt:
     """Register the package as an incoming document of the clerk's organisation. The same
-    DocumentId twice for one organisation is refused (409 ``duplicate``)."""
+    DocumentId twice for one organisation is refused (409 ``duplicate``). The sender is told
+    01 and 03 (arrived, registered) through the outbox."""
     target = clerk_organization(actor, organization)
     values = _metadata(package)
     files = _checked_files(package)
-    duplicate = Conflict(
-        _("Văn bản %(id)s đã được tiếp nhận.") % {"id": package.document_id}, code="duplicate"
-    )
-    if ExchangedDocument.objects.filter(
-        organization=target, document_id=package.document_id
-    ).exists():
-        raise duplicate
+    _refuse_duplicate(target, package)
     try:
         with step_transaction():
             receipt = register_incoming(
@@ -152,20 +153,94 @@ def import_package(
                 doc_type=_doc_type(package),
                 urgency=URGENCY.get(package.priority, Urgency.NORMAL),
             )
-            ExchangedDocument.objects.create(receipt=receipt, organization=target, **values)
-            for name, content_type, data in files:
-                attachment = Attachment(
-                    receipt=receipt,
-                    original_name=name,
-                    content_type=content_type,
-                    size=len(data),
-                    uploaded_by=actor,
-                    text=extraction.extract(ContentFile(data), content_type),
-                )
-                attachment.file.save(name, ContentFile(data), save=False)
-                attachment.save()
-            receipt.save(update_fields=["search_text"])  # with the files' text
+            _keep(receipt, target, values, files, actor)
+            outbox.enqueue_status(receipt=receipt, code=ARRIVED)
+            outbox.enqueue_status(receipt=receipt)
     except IntegrityError:
         # Two clerks importing the same package at once: the constraint decides.
-        raise duplicate from None
+        raise _duplicate(package) from None
     return receipt
+
+
+def receive_package(*, package: Package, to: str = "") -> Receipt:
+    """A package that came through a transport, with nobody at the keyboard: it arrives (01)
+    at the organisation of ours the transport says it is for (``to``, a mã định danh among
+    the package's To), else the first of ours it lists, and waits there for its clerk to
+    register it (03) or refuse it (02), like a document from inside the system."""
+    target = addressee(package, to)
+    values = _metadata(package)
+    files = _checked_files(package)
+    _refuse_duplicate(target, package)
+    try:
+        with step_transaction():
+            now = timezone.now()
+            receipt = Receipt(
+                organization=target,
+                status=R.DELIVERED,
+                delivered_at=now,
+                purpose=Purpose.EXECUTE,
+                urgency=URGENCY.get(package.priority, Urgency.NORMAL),
+                sender_name=(package.sender.name or package.sender.organ_id)[:255],
+                sender_symbol=package.symbol[:80],
+                sender_date=package.promulgation_date,
+                sender_title=package.subject[:500],
+                sender_doc_type=_doc_type(package),
+            )
+            receipt.save()
+            audit.record(
+                actor=None,
+                action="deliver",
+                receipt=receipt,
+                to_status=receipt.status,
+                data={"edxml": package.document_id, "sender_symbol": receipt.sender_symbol},
+            )
+            _keep(receipt, target, values, files, None)
+            _announce([receipt], "deliver", None)
+            outbox.enqueue_status(receipt=receipt)
+    except IntegrityError:
+        raise _duplicate(package) from None
+    return receipt
+
+
+def addressee(package: Package, to: str = "") -> Organization:
+    """Ours among the package's To (by mã định danh): ``to``, else the first one listed."""
+    wanted = [r.organ_id for r in package.recipients if r.organ_id and (not to or r.organ_id == to)]
+    ours = {
+        o.organ_id: o
+        for o in Organization.objects.filter(organ_id__in=wanted).exclude(
+            kind=OrganizationKind.EXTERNAL
+        )
+    }
+    for organ_id in wanted:
+        if organ_id in ours:
+            return ours[organ_id]
+    raise PackageInvalid({"MessageHeader.To": [_("Gói tin không gửi tới cơ quan nào ở đây.")]})
+
+
+def _duplicate(package: Package) -> Conflict:
+    return Conflict(
+        _("Văn bản %(id)s đã được tiếp nhận.") % {"id": package.document_id}, code="duplicate"
+    )
+
+
+def _refuse_duplicate(target: Organization, package: Package) -> None:
+    if ExchangedDocument.objects.filter(
+        organization=target, document_id=package.document_id
+    ).exists():
+        raise _duplicate(package)
+
+
+def _keep(receipt: Receipt, target: Organization, values: dict, files, actor) -> None:
+    ExchangedDocument.objects.create(receipt=receipt, organization=target, **values)
+    for name, content_type, data in files:
+        attachment = Attachment(
+            receipt=receipt,
+            original_name=name,
+            content_type=content_type,
+            size=len(data),
+            uploaded_by=actor,
+            text=extraction.extract(ContentFile(data), content_type),
+        )
+        attachment.file.save(name, ContentFile(data), save=False)
+        attachment.save()
+    receipt.save(update_fields=["search_text"])  # with the files' text

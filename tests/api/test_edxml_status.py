@@ -65,7 +65,7 @@ def copy(document) -> Receipt:
 
 
 def test_the_copy_moves_01_03_06_and_each_step_is_on_record(api, sent):
-    assert copy(sent).status == "delivered"  # by e-mail
+    assert copy(sent).status == "delivered"  # its package, by its transport
     answer = post(api, "vanthu", status(sent, "03"))
     assert answer.status_code == 200, answer.content
     assert answer.json() == {"receipt": copy(sent).pk, "status": "acknowledged", "changed": True}

@@ -14,6 +14,7 @@ from documents import rendering, selectors
 from documents.edxml import reader, writer
 from documents.errors import Conflict, Forbidden
 from documents.models import Document, DocumentStatus, Receipt
+from documents.services.exchange import answer_recall
 from documents.services.exchange_status import import_status
 from documents.services.interchange import clerk_organization, import_package
 
@@ -100,6 +101,37 @@ STATUS_SCHEMA = extend_schema(
         "recipient's; a copy still pending has no status (409 `not_arrived`)."
     ),
 )
+
+
+class RecallAnswerSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true: 15 đồng ý lấy lại; false: 16 từ chối")
+    answer = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="the reason, required to refuse"
+    )
+
+
+class RecallAnsweredSerializer(serializers.Serializer):
+    receipt = serializers.IntegerField()
+    recall = serializers.CharField(help_text="accepted or refused")
+
+
+RECALL_ANSWER_SCHEMA = extend_schema(
+    operation_id="receipt_recall_answer",
+    request=RecallAnswerSerializer,
+    responses={200: RecallAnsweredSerializer, **errors(400, 401, 403, 404, 409)},
+    summary="Answer a sender's request to take back a document that came by edXML (a clerk)",
+    description=(
+        "The sender asked for the document back (status 13); the receiving organisation's "
+        "clerk agrees (15) or refuses with a reason (16), and the answer is sent to the "
+        "sender through the outbox. 409 `not_asked` when no request waits."
+    ),
+)
+
+
+def recall_answered(user, receipt: Receipt, *, accept: bool, answer: str) -> Response:
+    recall = answer_recall(actor=user, receipt=receipt, accept=accept, answer=answer)
+    data = {"receipt": recall.receipt_id, "recall": recall.state}
+    return Response(RecallAnsweredSerializer(data).data)
 
 
 class ImportedSerializer(serializers.Serializer):

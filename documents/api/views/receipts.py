@@ -23,7 +23,14 @@ from .. import serializers as s
 # ---------------------------------------------------------------------------------------------
 # Error responses for the schema
 from .common import ACT, LIST, READ, ActorMixin, errors, id_on_detail_routes, receipt_rows
-from .interchange import STATUS_SCHEMA, NegotiatesXML, status_of
+from .interchange import (
+    RECALL_ANSWER_SCHEMA,
+    STATUS_SCHEMA,
+    NegotiatesXML,
+    RecallAnswerSerializer,
+    recall_answered,
+    status_of,
+)
 
 
 def _receipt_action_schema(request, summary: str):
@@ -150,6 +157,12 @@ class ReceiptViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
         receipt = self.acting_on("complete")
         data = self.valid(s.ReportSerializer)
         return self.fresh(services.complete(actor=request.user, receipt=receipt, **data))
+
+    @RECALL_ANSWER_SCHEMA
+    @action(detail=True, methods=["post"], url_path="recall-answer", url_name="recall-answer")
+    def recall_answer(self, request, pk=None):
+        data = self.valid(RecallAnswerSerializer)
+        return recall_answered(request.user, self.receipt(), **data)
 
 
 # ---------------------------------------------------------------------------------------------
