@@ -591,8 +591,7 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit trail is append-only.")
 
 
-# The stored originals, the packages' metadata and the step-up windows live in their own
-# modules; imported here so Django finds the models.
+# Models that live in modules of their own, imported here so Django finds them.
 from .exchanged import ExchangedDocument  # noqa: E402, F401
 from .freshness import Freshness  # noqa: E402, F401
 from .handling import ProgressNote, ReceiptHandler  # noqa: E402, F401

@@ -161,8 +161,9 @@ class ReceiptViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
     @RECALL_ANSWER_SCHEMA
     @action(detail=True, methods=["post"], url_path="recall-answer", url_name="recall-answer")
     def recall_answer(self, request, pk=None):
+        receipt = self.receipt()  # not visible: 404 before anything is read of the body
         data = self.valid(RecallAnswerSerializer)
-        return recall_answered(request.user, self.receipt(), **data)
+        return recall_answered(request.user, receipt, **data)
 
 
 # ---------------------------------------------------------------------------------------------
