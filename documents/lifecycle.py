@@ -161,12 +161,16 @@ MUST_ACT = Guard(
 
 
 def _document_live(receipt) -> bool:
-    return not (receipt.document_id and receipt.document.status == S.RECALLED)
+    recalled = receipt.document_id and receipt.document.status == S.RECALLED
+    return not recalled and receipt.given_back_at is None
 
 
-#: A recalled document is void: its copies stay readable, but nobody handles them any more.
+#: A recalled document is void: its copies stay readable, but nobody handles them any more;
+#: so is a copy from outside once our clerk agreed to give it back (edXML 15).
 NOT_RECALLED = Guard(
-    "not_recalled", _document_live, lambda: ~Q(document__status=DocumentStatus.RECALLED)
+    "not_recalled",
+    _document_live,
+    lambda: ~Q(document__status=DocumentStatus.RECALLED) & Q(given_back_at__isnull=True),
 )
 
 

@@ -384,6 +384,7 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
     incoming_number = models.PositiveIntegerField(_("số đến"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("ngày đến"), null=True, blank=True)
     received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    given_back_at = models.DateTimeField(_("ngày đồng ý trả lại"), null=True, blank=True)
     signature_status = models.CharField(
         _("chữ ký số"),
         max_length=10,
@@ -411,8 +412,7 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
     sender_doc_type = models.CharField(
         _("loại văn bản gốc"), max_length=8, choices=DocType.choices, blank=True
     )
-    # What search reads of a document that came from outside (the system's own documents
-    # are searched by theirs).
+    # What search reads of a document from outside (a system document's copy reads its own).
     title_text = models.TextField(editable=False, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

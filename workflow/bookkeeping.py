@@ -90,7 +90,8 @@ def _same_owner(task: Task, fields: dict[str, Any]) -> bool:
 def on_step(sender, artifacts: list, action: str, actor=None, **kwargs) -> None:
     if sender not in FLOWS:
         return
-    follow(artifacts, actor=actor)
+    # A copy given back (edXML 15) takes no task of its own: its open ones are cancelled.
+    follow(artifacts, actor=actor, took=None if action == "recall_accepted" else ANY)
     if sender is Document and action == "recall":
         # A recalled document asks nothing more of its recipients: their open tasks go.
         copies = Receipt.objects.filter(document_id__in=[d.pk for d in artifacts]).select_related(

@@ -35,7 +35,7 @@ from ..outbox import MessageKind, MessageState, OutboxMessage, Recall, RecallSta
 from ..selectors import get_visible_receipt
 from ..signals import recall_exchanged
 from . import outbox
-from .core import _lock_receipt, _require_text, step_transaction
+from .core import _announce, _lock_receipt, _require_text, step_transaction
 from .exchange_status import TARGET, apply_status, document_of
 from .interchange import receive_package
 from .receiving import deliver, mark_delivery_problem
@@ -277,6 +277,10 @@ def answer_recall(*, actor, receipt: Receipt | int, accept: bool, answer: str = 
         recall.answer = (answer or "").strip()
         recall.answered_at, recall.answered_by = timezone.now(), actor
         recall.save()
+        if accept:
+            # Given back: nobody handles it any more (lifecycle NOT_RECALLED).
+            receipt.given_back_at = recall.answered_at
+            receipt.save(update_fields=["given_back_at"])
         audit.record(
             actor=actor,
             action=f"recall_{recall.state}",
@@ -287,6 +291,7 @@ def answer_recall(*, actor, receipt: Receipt | int, accept: bool, answer: str = 
             data={"edxml_status": code},
         )
         outbox.enqueue_status(receipt=receipt, code=code, note=recall.answer)
+        _announce([receipt], f"recall_{recall.state}", actor)
     return recall
 
 

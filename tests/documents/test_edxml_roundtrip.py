@@ -355,3 +355,30 @@ def test_a_package_not_yet_sent_when_the_document_is_recalled_is_never_sent(worl
     assert Counting.sent == []
     message.refresh_from_db()
     assert message.state == MessageState.FAILED and "thu hồi" in message.last_error
+
+
+def test_a_copy_given_back_is_handled_no_more(world, ward, dispatched, edxml_drop_root):
+    """Our clerk agrees (15) to give back a copy that came from outside: its open task is
+    cancelled, nobody may act on it any more, and it leaves Hộp việc."""
+    from documents import selectors
+    from documents.errors import Conflict
+    from workflow.bookkeeping import process_for
+
+    theirs = _recalled_and_carried(world, ward, dispatched, edxml_drop_root)
+    with side(ward):
+        if theirs.status == "delivered":
+            services.acknowledge(actor=user("vt.bacson"), receipt=theirs)
+        theirs.refresh_from_db()
+        leader = user("ld.bacson")
+        assert "assign" in selectors.allowed_actions(leader, theirs)
+        assert any(t["t_receipt"] == theirs.pk for t in selectors.open_tasks(leader))
+        exchange.answer_recall(actor=user("vt.bacson"), receipt=theirs, accept=True)
+        theirs.refresh_from_db()
+        assert theirs.given_back_at is not None
+        assert selectors.allowed_actions(leader, theirs) == []
+        assert not any(t["t_receipt"] == theirs.pk for t in selectors.open_tasks(leader))
+        with pytest.raises(Conflict):
+            services.assign(actor=leader, receipt=theirs, assignee=user("cb.bacson"))
+        tasks = process_for(theirs).task_set
+        assert not tasks.filter(status="NEW").exists()
+        assert tasks.filter(status="CANCELED").exists()

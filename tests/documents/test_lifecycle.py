@@ -182,6 +182,7 @@ def as_object(facts: dict) -> SimpleNamespace:
         purpose=facts.get("purpose"),
         document_id=1 if facts.get("document_status") else None,
         document=document,
+        given_back_at=facts.get("given_back_at"),
     )
 
 
@@ -438,7 +439,7 @@ def test_the_flows_human_nodes_are_the_declared_tasks(flow_class, lifecycle):
 
 def fake_activation(status: str, purpose: str = "execute"):
     """What a routing condition reads: the process's artifact (a copy of no document here)."""
-    artifact = SimpleNamespace(status=status, purpose=purpose, document_id=None)
+    artifact = SimpleNamespace(status=status, purpose=purpose, document_id=None, given_back_at=None)
     return SimpleNamespace(process=SimpleNamespace(artifact=artifact))
 
 
