@@ -277,6 +277,24 @@ GROUP_PURPOSES = {"superiors": Purpose.REPORT}
 OBLIGATION_ROWS = 2
 
 
+#: The mark that makes a report field text instead of a number, typed at the end of its line.
+TEXT_MARK = "(chữ)"
+
+
+def form_fields(text: str) -> list[dict]:
+    """A form report's fields from the lines the drafter typed; the service checks them."""
+    fields = []
+    for line in text.splitlines():
+        label = " ".join(line.split())
+        if not label:
+            continue
+        kind = "number"
+        if label.lower().endswith(TEXT_MARK):
+            label, kind = label[: -len(TEXT_MARK)].strip(), "text"
+        fields.append({"label": label, "type": kind})
+    return fields
+
+
 class ObligationRows:
     """What the draft asks of its recipients that act (design §15.5): a plan of their own or a
     report, its title and due date, from every recipient to execute unless some are chosen.
@@ -311,11 +329,20 @@ class ObligationRows:
                 help_text=_("Để trống: mọi nơi nhận để thực hiện."),
                 widget=forms.SelectMultiple(attrs={"size": 4}),
             )
+            self.fields[f"obl_form_{n}"] = forms.CharField(
+                label=_("Các chỉ tiêu báo cáo"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "Mỗi dòng một chỉ tiêu mà các đơn vị điền số liệu, ví dụ “Số buổi tuyên "
+                    "truyền”; thêm “(chữ)” ở cuối dòng cho chỉ tiêu ghi bằng chữ."
+                ),
+            )
 
     def obligation_rows(self):
         bound = cast(forms.Form, self)
         return [
-            [bound[f"obl_{part}_{n}"] for part in ("kind", "title", "due", "orgs")]
+            [bound[f"obl_{part}_{n}"] for part in ("kind", "title", "due", "orgs", "form")]
             for n in range(1, OBLIGATION_ROWS + 1)
         ]
 
@@ -346,6 +373,7 @@ class ObligationRows:
                     "title": data.get(f"obl_title_{n}") or "",
                     "due": due.isoformat() if due else "",
                     "organizations": data.get(f"obl_orgs_{n}") or EVERY_EXECUTING,
+                    "form": form_fields(data.get(f"obl_form_{n}") or ""),
                 }
             )
         return items

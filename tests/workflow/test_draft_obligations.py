@@ -32,6 +32,7 @@ def test_the_form_offers_two_obligations(drafter):
     html = drafter.get(URL).content.decode()
     assert 'data-testid="obligations"' in html
     assert html.count('name="obl_kind_') == 2 and 'name="obl_due_2"' in html
+    assert 'name="obl_form_1"' in html
 
 
 def test_an_obligation_without_organisations_is_owed_by_every_executing_recipient(
@@ -47,6 +48,7 @@ def test_an_obligation_without_organisations_is_owed_by_every_executing_recipien
         obl_title_2="Báo cáo kết quả",
         obl_due_2="15/01/2027",
         obl_orgs_2=["bacson", "trungson"],
+        obl_form_2="Số buổi tuyên truyền\n\n  Khó khăn, kiến nghị (chữ) ",
     )
     response = committed(drafter.post, URL, form)
     assert response.status_code == 302, text_of(response)[:800]
@@ -60,6 +62,10 @@ def test_an_obligation_without_organisations_is_owed_by_every_executing_recipien
     assert sorted(report.items.values_list("organization__code", flat=True)) == [
         "bacson",
         "trungson",
+    ]
+    assert plan.form == [] and report.form == [
+        {"key": "c1", "label": "Số buổi tuyên truyền", "type": "number"},
+        {"key": "c2", "label": "Khó khăn, kiến nghị", "type": "text"},
     ]
 
 
