@@ -19,3 +19,10 @@ document_recalled = Signal()
 #: kwargs: ``document``, ``receipts`` (the copies chased, not those already chased that day),
 #: ``actor``. The notifications go out from here.
 receipts_chased = Signal()
+
+#: Sent inside the chase of one obligation's laggards (services.chase_obligations), before its
+#: events are written. kwargs: ``document``, ``obligation``, ``receipts`` (the copies whose
+#: organisation still owes it), ``overdue`` (its due date has passed), ``actor``. A receiver
+#: answers with the ids of the copies it reminded now: a copy reminded today already (by the
+#: daily reminders or an earlier chase) is not reminded twice, and not counted as chased.
+obligations_chased = Signal()
