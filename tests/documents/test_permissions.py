@@ -400,6 +400,7 @@ DOCUMENT_ACTIONS = {
     ),
 }
 
+
 def _chase(actor, doc: Document) -> Document:
     if doc.status != DocumentStatus.COMPLETED:
         return services.chase(actor=actor, document=doc, receipts=list(doc.receipts.all())).document
