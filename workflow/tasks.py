@@ -450,7 +450,10 @@ def remind_owing(
     """Remind the copy's organisation of what it owes, unless it was reminded of that today
     (the daily reminders and the issuer's chase share the row); 1 when reminded now."""
     kind = K.OBLIGATION_PAST if overdue else K.OBLIGATION_NEAR
-    users = [receipt.assignee, *leaders_of(receipt.organization)]
+    organization = receipt.organization
+    if organization is None:  # only organisations owe
+        return 0
+    users = [receipt.assignee, *leaders_of(organization)]
     text = _obligation_text(receipt, kind, obligations)
     return _remind(receipt, kind, users, today, text=text)
 

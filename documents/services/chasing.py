@@ -130,7 +130,8 @@ def chase_obligations(*, actor, document: Document | int, obligation: int) -> Ob
         )
         reminded: set[int] = set()
         for _receiver, ids in answers:
-            reminded |= set(ids or ())
+            if isinstance(ids, set | frozenset | list | tuple):
+                reminded |= {int(i) for i in ids}
         chased = [r for r in copies if r.pk in reminded]
         if chased:
             audit.record_many(

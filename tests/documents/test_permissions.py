@@ -409,8 +409,8 @@ def _chase(actor, doc: Document) -> Document:
         document=doc, kind="report", title="Báo cáo kết quả", due=timezone.localdate()
     )
     ObligationItem.objects.bulk_create(
-        ObligationItem(obligation=owed, organization_id=r.organization_id)
-        for r in doc.receipts.all()
+        ObligationItem(obligation=owed, organization=r.organization)
+        for r in doc.receipts.select_related("organization")
     )
     return services.chase_obligations(actor=actor, document=doc, obligation=owed.pk).document
 

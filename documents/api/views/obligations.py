@@ -36,6 +36,11 @@ class ObligationChaseSerializer(serializers.Serializer):
     )
 
 
+def code(receipt) -> str:
+    # Only organisations owe: every copy chased has one.
+    return receipt.organization.code if receipt.organization else ""
+
+
 class ObligationChaseView(ActorMixin, APIView):
     @extend_schema(
         request=None,
@@ -62,8 +67,8 @@ class ObligationChaseView(ActorMixin, APIView):
             ObligationChaseSerializer(
                 {
                     "obligation": result.obligation.pk,
-                    "chased": [r.organization.code for r in result.chased],
-                    "already": [r.organization.code for r in result.already],
+                    "chased": [code(r) for r in result.chased],
+                    "already": [code(r) for r in result.already],
                 }
             ).data
         )
