@@ -21,12 +21,14 @@ from documents import services
 from documents.models import Document, Receipt
 from documents.obligations import Obligation, ObligationItem, Reply
 from documents.selectors import rollup
+from orgchart.models import Organization
 from tests.documents.test_obligations import dispatched, reply, ward_people  # noqa: F401
 from tests.factories import UserFactory
 from tests.support import WARDS, advance, receipt_for, sign_in, user
 from tests.workflow.conftest import make_recipient_orgs
 from tests.workflow.screens import text_of
 from workflow.models import Notification, NotificationKind
+from workflow.views.answers import cited
 
 pytestmark = pytest.mark.django_db
 
@@ -275,9 +277,10 @@ def test_the_prefilled_draft_answers_and_is_fulfilled_once_delivered(
     response, data = _prefilled(client, copy, own_plan)
     assert data["doc_type"] == "KH" and data["title"] == own_plan.title
     issued = timezone.localtime(plan.issued_at)
+    assert plan.issuer.name.startswith("Ban Thường trực Ủy ban MTTQ")
     assert data["body"].startswith(
-        f"Thực hiện Kế hoạch số {plan.symbol} ngày {issued:%d/%m/%Y} của Ban Thường trực "
-        f"{plan.issuer.name}"
+        f"Thực hiện Kế hoạch số {plan.symbol} ngày {issued:%d/%m/%Y} của {plan.issuer.name} về "
+        f"{plan.title}, Ban Thường trực Ủy ban MTTQ Việt Nam phường Trung Sơn xây dựng kế hoạch"
     )
     assert (data["org_1"], data["org_purpose_1"]) == ("mttq-samson", "report")
     assert (data["reply_to"], data["reply_fulfils"]) == (copy.pk, str(own_plan.pk))
@@ -339,3 +342,21 @@ def test_a_ward_cannot_answer_for_another(client, replied):
     # An obligation the copy does not owe is not found.
     client.force_login(user("cb.trungson"))
     assert client.get(f"/outgoing/soan-thao/?tra-loi={mine.pk}&yeu-cau=999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "collective_name, issuer, said",
+    [
+        (
+            "BAN THƯỜNG TRỰC",
+            "Ban Thường trực Ủy ban MTTQ thành phố",
+            "Ban Thường trực Ủy ban MTTQ thành phố",
+        ),
+        ("BAN THƯỜNG TRỰC", "Ủy ban MTTQ thành phố", "Ban Thường trực Ủy ban MTTQ thành phố"),
+        ("", "Ủy ban MTTQ thành phố", "Ủy ban MTTQ thành phố"),
+    ],
+)
+def test_the_asking_body_is_named_once(collective_name, issuer, said):
+    document = Document(doc_type="KH", symbol="01/KH-MTTQ-BTT", collective_name=collective_name)
+    document.issuer = Organization(name=issuer)
+    assert cited(Receipt(document=document)) == f"Kế hoạch số 01/KH-MTTQ-BTT của {said}"

@@ -47,7 +47,10 @@ def cited(receipt: Receipt) -> str:
         kind = str(DocType(document.doc_type).label)
     issued = timezone.localtime(document.issued_at) if document.issued_at else None
     on = f" ngày {issued:%d/%m/%Y}" if issued else ""
-    by = " ".join(p for p in (collective(document.collective_name), document.issuer.name) if p)
+    by = collective(document.collective_name)
+    name = document.issuer.name
+    # The issuer's name may already say it (Ban Thường trực Ủy ban MTTQ …): not twice.
+    by = name if not by or name.lower().startswith(by.lower()) else f"{by} {name}"
     return f"{kind} số {document.symbol}{on} của {by}"
 
 
