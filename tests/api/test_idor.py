@@ -85,6 +85,7 @@ def test_every_api_object_endpoint_answers_404_and_records_it(api, hidden):
             "pk": obj_id,
             "id": obj_id,
             "attachment_id": 1,
+            "obligation_id": 1,
             "person": "soanthao",
             "purpose": "inform",
         }
@@ -113,7 +114,7 @@ def test_every_ui_object_page_answers_404_and_records_it(client, hidden):
             obj_id = copy.pk
         elif "<int:pk>" in route:
             # A document's own pages, and those of one of its parts (a version).
-            values = {"pk": draft.pk, "number": 1}
+            values = {"pk": draft.pk, "number": 1, "obligation": 1}
             obj_id = draft.pk
         elif "<int:process_pk>" in route:
             flow = "incoming" if "/incoming/" in route else "outgoing"
