@@ -72,12 +72,15 @@ def answered_plan(world) -> tuple[Document, object]:
     services.refuse(
         actor=user("vt.quangtien"), receipt=receipt_for(plan, "quangtien"), reason="Gửi nhầm"
     )
-    # Truong Sơn's answer came the day after the due date, Bắc Sơn's three days before it.
-    late = ObligationItem.objects.get(obligation=own_plan, organization__code="truongson")
-    own_plan.due = timezone.localtime(late.fulfilled_at).date() - datetime.timedelta(days=1)
+    # Trường Sơn's answer came the day after the due date, Bắc Sơn's three days before it.
+    arrived = ObligationItem.objects.get(
+        obligation=own_plan, organization__code="truongson"
+    ).fulfilled_at
+    assert arrived is not None
+    own_plan.due = timezone.localtime(arrived).date() - datetime.timedelta(days=1)
     own_plan.save()
     ObligationItem.objects.filter(obligation=own_plan, organization__code="bacson").update(
-        fulfilled_at=late.fulfilled_at - datetime.timedelta(days=3)
+        fulfilled_at=arrived - datetime.timedelta(days=3)
     )
     return plan, own_plan
 

@@ -7,6 +7,7 @@ links: the page is whole without its script, which only draws the charts."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -116,17 +117,13 @@ def _context(request, pk: int) -> dict:
                 "can_chase": may_chase and figures["pending"] > 0,
             }
         )
-    counts = {key: 0 for key in SHOWS}
-    for row in rollups:
-        for r in row.items:
-            for key, status in SHOWS.items():
-                counts[key] += r.status == status
+    seen = Counter(r.status for row in rollups for r in row.items)
     shows = [{"key": "", "label": _("Tất cả"), "url": rollup_url(document), "active": not show}]
     shows += [
         {
             "key": key,
             "label": status.label,
-            "count": counts[key],
+            "count": seen[status],
             "url": rollup_url(document, key),
             "active": key == show,
         }
