@@ -379,8 +379,9 @@ class Lifecycle:
 SHARERS = DRAFTER | role(RoleCode.REVIEWER) | role(RoleCode.CLERK) | role(RoleCode.SIGNER)
 #: Who may show a secret document to someone by name.
 SECRET_KEEPERS = role(RoleCode.SIGNER) | role(RoleCode.LEADER)
-#: Who chases (đôn đốc) the recipients of a dispatched document: the issuer's clerks, who keep
-#: the dispatch book, and the drafter and signer, who answer for the document being carried out.
+#: Who chases (đôn đốc) the recipients of a dispatched or completed document: the issuer's
+#: clerks, who keep the dispatch book, and the drafter and signer, who answer for the document
+#: being carried out.
 CHASERS = role(RoleCode.CLERK) | DRAFTER | person("signer")
 BEFORE_SIGNATURE = (S.DRAFT, S.IN_REVIEW, S.FORMAT_CHECK, S.RETURNED, S.AWAITING_SIGNATURE)
 LIVE = tuple(s for s in DocumentStatus if s not in (S.WITHDRAWN, S.RECALLED))
@@ -478,6 +479,9 @@ DOCUMENT = Lifecycle(
             S.COMPLETED,
             actions=(
                 Action("recall", role(RoleCode.SIGNER), {"recall": S.RECALLED}, step_up=True),
+                # Every copy settled, but a plan or a report may still be owed, due later
+                # (services.chase_obligations); no copy is left for services.chase.
+                Action("chase", CHASERS),
             ),
         ),
         State(S.WITHDRAWN),

@@ -28,3 +28,10 @@ outbox_queued = Signal()
 #: Sent inside the transaction that records a recall asked of us (13) or answered to us
 #: (15, 16) over edXML. kwargs: ``recall`` (a ``Recall``), ``code``. The clerks are told.
 recall_exchanged = Signal()
+
+#: Sent inside the chase of one obligation's laggards (services.chase_obligations), before its
+#: events are written. kwargs: ``document``, ``obligation``, ``receipts`` (the copies whose
+#: organisation still owes it), ``overdue`` (its due date has passed), ``actor``. A receiver
+#: answers with the ids of the copies it reminded now: a copy reminded today already (by the
+#: daily reminders or an earlier chase) is not reminded twice, and not counted as chased.
+obligations_chased = Signal()

@@ -428,9 +428,14 @@ class DraftForm(ObligationRows, forms.Form):
         widget=MultipleFileInput(attrs={"accept": uploads.EXTENSIONS}),
     )
 
+    #: An answer to one's own copy (design §15.5): the copy and the obligations it fulfils,
+    #: carried from the copy's page; the service checks both.
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reply_fulfils = forms.CharField(required=False, widget=forms.HiddenInput)
+
     #: The fields drawn by hand in the recipients' part of the template.
     RECIPIENT_PREFIXES = ("purpose_", "members_", "org_", "name_", "email_")
-    OWN_PARTS = (*RECIPIENT_PREFIXES, "obl_")
+    OWN_PARTS = (*RECIPIENT_PREFIXES, "obl_", "reply_")
 
     def __init__(self, *args, issuer: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -508,6 +513,9 @@ class DraftForm(ObligationRows, forms.Form):
         if problems:
             raise ValidationError(problems)
         return files
+
+    def fulfils(self) -> list[str]:
+        return [v for v in (self.cleaned_data.get("reply_fulfils") or "").split(",") if v]
 
     def main_fields(self):
         return [self[name] for name in self.fields if not name.startswith(self.OWN_PARTS)]

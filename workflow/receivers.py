@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from documents.handling import HandlerRole, ReceiptHandler
 from documents.models import Document, Receipt, ReceiptStatus, Urgency
-from documents.signals import document_dispatched, document_recalled, receipts_chased, stepped
+from documents.signals import (
+    document_dispatched,
+    document_recalled,
+    obligations_chased,
+    receipts_chased,
+    stepped,
+)
 from orgchart.selectors import clerks_of, leaders_of
 
 from . import notifications, tasks
@@ -53,6 +59,18 @@ def notify_chased(sender, document, receipts, actor, **kwargs) -> None:
             f"{CHASED_ASK.get(receipt.status, 'xử lý')} văn bản {notifications.describe(document)}",
             private=document.is_secret,
         )
+
+
+@receiver(obligations_chased)
+def remind_chased(sender, document, obligation, receipts, overdue, actor, **kwargs) -> set[int]:
+    """Inside the chase's transaction: each organisation that owes the obligation gets the
+    daily reminder's own notice, unless it had it today; the ids of those reminded now."""
+    today = timezone.localdate()
+    return {
+        receipt.pk
+        for receipt in receipts
+        if tasks.remind_owing(receipt, [obligation], today, overdue=overdue)
+    }
 
 
 #: What the chased copy is asked for, in the notification's words.

@@ -452,15 +452,28 @@ def remind_obligations(on: str | None = None) -> int:
         near_days=settings.REMINDER_DEADLINE_DAYS,
         past_days=settings.OBLIGATION_REMINDER_PAST_DAYS,
     ):
-        organization = row.receipt.organization
-        if organization is None:  # only organisations owe; an outside copy has none
+        if row.receipt.organization is None:  # only organisations owe; an outside copy none
             continue
-        users = [row.receipt.assignee, *leaders_of(organization)]
         for kind, obligations in ((K.OBLIGATION_PAST, row.past), (K.OBLIGATION_NEAR, row.near)):
             if obligations:
-                text = _obligation_text(row.receipt, kind, obligations)
-                sent += _remind(row.receipt, kind, users, today, text=text)
+                sent += remind_owing(
+                    row.receipt, obligations, today, overdue=kind == K.OBLIGATION_PAST
+                )
     return sent
+
+
+def remind_owing(
+    receipt: Receipt, obligations: list, today: datetime.date, *, overdue: bool
+) -> int:
+    """Remind the copy's organisation of what it owes, unless it was reminded of that today
+    (the daily reminders and the issuer's chase share the row); 1 when reminded now."""
+    kind = K.OBLIGATION_PAST if overdue else K.OBLIGATION_NEAR
+    organization = receipt.organization
+    if organization is None:  # only organisations owe
+        return 0
+    users = [receipt.assignee, *leaders_of(organization)]
+    text = _obligation_text(receipt, kind, obligations)
+    return _remind(receipt, kind, users, today, text=text)
 
 
 def _obligation_text(receipt: Receipt, kind: str, obligations: list) -> str:

@@ -45,6 +45,7 @@ from .views import (
     receiving,
     registers,
     reports,
+    rollup,
     search,
     sharing,
     versions,
@@ -280,6 +281,20 @@ class OutgoingApp(SignedInMixin, Application):
     overdue_path = path("qua-han/", desk.OverdueListView.as_view(), name="overdue")
     receipts_xlsx_path = path(
         "<int:pk>/theo-doi.xlsx", receipts.ReceiptExportView.as_view(), name="receipts-xlsx"
+    )
+    rollup_path = path("<int:pk>/theo-doi-thuc-hien/", rollup.RollupView.as_view(), name="rollup")
+    rollup_xlsx_path = path(
+        "<int:pk>/theo-doi-thuc-hien.xlsx", rollup.RollupExportView.as_view(), name="rollup-xlsx"
+    )
+    rollup_chase_path = path(
+        "<int:pk>/theo-doi-thuc-hien/<int:obligation>/don-doc/",
+        rollup.ChaseOwingView.as_view(),
+        name="rollup-chase",
+    )
+    rollup_compile_path = path(
+        "<int:pk>/theo-doi-thuc-hien/<int:obligation>/tong-hop/",
+        rollup.CompileView.as_view(),
+        name="rollup-compile",
     )
 
 

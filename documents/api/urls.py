@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from . import sharing, views
 from .exceptions import not_found
 from .views.interchange import EdxmlImportView
-from .views.obligations import ObligationsView
+from .views.obligations import ObligationChaseView, ObligationsView
 from .views.registers import RegisterView
 from .views.search import SearchView
 from .views.stepup import OtpView
@@ -30,6 +30,11 @@ urlpatterns = [
         name="document-share",
     ),
     path("documents/<int:id>/obligations/", ObligationsView.as_view(), name="document-obligations"),
+    path(
+        "documents/<int:id>/obligations/<int:obligation_id>/chase/",
+        ObligationChaseView.as_view(),
+        name="document-obligation-chase",
+    ),
     path("documents/<int:id>/opinion/", sharing.OpinionView.as_view(), name="document-opinion"),
     *router.urls,
     re_path(r"^[\s\S]*$", not_found),

@@ -59,8 +59,9 @@ def rollup(user, document_id: int, grants: Grants | None = None) -> tuple[Docume
     )
     today = timezone.localdate()
     result = []
+    items = ObligationItem.objects.select_related("organization", "reply")
     for obligation in Obligation.objects.filter(document=document).prefetch_related(
-        Prefetch("items", queryset=ObligationItem.objects.select_related("organization"))
+        Prefetch("items", queryset=items)
     ):
         rows = []
         for item in obligation.items.all():
@@ -178,3 +179,18 @@ def owing(today: datetime.date, *, near_days: int, past_days: int) -> list[Owing
                 (row.past if obligation.due < today else row.near).append(obligation)
             result.append(row)
     return result
+
+
+def owing_copies(document: Document, obligation: Obligation) -> list[Receipt]:
+    """The copies of ``document`` whose organisation has not yet fulfilled ``obligation``
+    (pending or overdue), leaving out those that refused the document: the ones to chase.
+    One query."""
+    owing_orgs = ObligationItem.objects.filter(
+        obligation=obligation, fulfilled_at__isnull=True
+    ).values("organization_id")
+    return list(
+        Receipt.objects.filter(NOT_RECALLED.q(), document=document, organization_id__in=owing_orgs)
+        .exclude(status=ReceiptStatus.REFUSED)
+        .select_related("organization", "assignee")
+        .order_by("organization__name", "pk")
+    )

@@ -6,7 +6,7 @@ event and tells the flows, whose task bookkeeping commits or rolls back with the
 else sets a state or writes an audit row. One module per stage of the lifecycle.
 """
 
-from .chasing import Chase, chase
+from .chasing import Chase, ObligationChase, chase, chase_obligations
 from .compiling import compile_report
 from .delegation import delegate, end_delegation
 from .drafting import RecipientInput, add_attachment, create_draft, edit_draft
@@ -38,11 +38,13 @@ from .sharing import give_opinion, share, unshare
 __all__ = [
     "Chase",
     "Decision",
+    "ObligationChase",
     "RecipientInput",
     "acknowledge",
     "add_attachment",
     "assign",
     "chase",
+    "chase_obligations",
     "compile_report",
     "complete",
     "contribute",

@@ -1,5 +1,7 @@
 """Đôn đốc: the issuer reminds the recipients that lag. No state changes; each copy chased is
-an audit event and its recipients are told (``signals.receipts_chased``), at most once a day."""
+an audit event and its recipients are told (``signals.receipts_chased``), at most once a day.
+The organisations that still owe a plan or a report are chased per obligation
+(``chase_obligations``): once a day, counted together with the daily reminders."""
 
 from __future__ import annotations
 
@@ -11,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict, InvalidInput, NotFound
 from ..lifecycle import RECEIPT
 from ..models import AuditEvent, Document, Receipt
-from ..selectors import authorize
-from ..signals import receipts_chased
+from ..obligations import Obligation
+from ..selectors import authorize, owing_copies
+from ..signals import obligations_chased, receipts_chased
 from .core import _lock_document, step_transaction
 
 
@@ -82,4 +85,67 @@ def _chased_on(day: datetime.date, receipts: list[Receipt]) -> set[int]:
         AuditEvent.objects.filter(action="chase", receipt__in=receipts, at__gte=start).values_list(
             "receipt_id", flat=True
         )
+    )
+
+
+@dataclass(frozen=True)
+class ObligationChase:
+    document: Document
+    obligation: Obligation
+    #: The copies whose organisation was reminded now.
+    chased: list[Receipt]
+    #: The copies whose organisation had been reminded of it today already, left alone.
+    already: list[Receipt]
+
+
+def chase_obligations(*, actor, document: Document | int, obligation: int) -> ObligationChase:
+    """Remind every organisation that still owes ``obligation`` of ``document`` (pending or
+    overdue, its copy not refused), in one click. Who may: the lifecycle's ``chase``. The
+    reminder is the daily reminders' own (one per copy and day, written by whoever comes
+    first, the workflow's receiver of ``obligations_chased``): an organisation reminded today
+    already is counted, not reminded again. Nobody left owing is a Conflict."""
+    with step_transaction():
+        # The document's row lock serialises two chases of it; the reminder's own unique row
+        # settles a race with the daily reminders.
+        document = _lock_document(document)
+        authorize(actor, "chase", document)
+        asked = Obligation.objects.filter(document=document, pk=obligation).first()
+        if asked is None:
+            raise NotFound()
+        copies = owing_copies(document, asked)
+        if not copies:
+            raise Conflict(
+                _("Không còn đơn vị nào phải nộp: không có ai để đôn đốc."),
+                code="nothing_to_chase",
+            )
+        for receipt in copies:
+            receipt.document = document
+        answers = obligations_chased.send(
+            sender=Document,
+            document=document,
+            obligation=asked,
+            receipts=copies,
+            overdue=asked.due < timezone.localdate(),
+            actor=actor,
+        )
+        reminded: set[int] = set()
+        for _receiver, ids in answers:
+            if isinstance(ids, set | frozenset | list | tuple):
+                reminded |= {int(i) for i in ids}
+        chased = [r for r in copies if r.pk in reminded]
+        if chased:
+            audit.record_many(
+                action="chase",
+                receipts=chased,
+                from_status="",
+                to_status="",
+                data_for=lambda r: {"status": r.status, "obligation": asked.pk},
+                actor=actor,
+                organization_id=document.issuer_id,
+            )
+    return ObligationChase(
+        document=document,
+        obligation=asked,
+        chased=chased,
+        already=[r for r in copies if r.pk not in reminded],
     )

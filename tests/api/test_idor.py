@@ -136,7 +136,7 @@ def test_every_ui_object_page_answers_404_and_records_it(client, hidden, lent):
             obj_id = copy.pk
         elif "<int:pk>" in route:
             # A document's own pages, and those of one of its parts (a version).
-            values = {"pk": draft.pk, "number": 1}
+            values = {"pk": draft.pk, "number": 1, "obligation": 1}
             obj_id = draft.pk
         elif "<int:process_pk>" in route:
             flow = "incoming" if "/incoming/" in route else "outgoing"

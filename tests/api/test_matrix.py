@@ -63,8 +63,12 @@ DOCUMENT_ACTIONS = {
 }
 
 #: Who is offered đôn đốc (its own endpoint has its own tests, tests/api/test_chase.py): the
-#: issuer's clerk, the drafter and the person who signed, while the document is out.
-CHASERS = {"dispatched": {"vanthu", "soanthao", "pct.huy"}}
+#: issuer's clerk, the drafter and the person who signed, while the document is out, and once
+#: completed, while a plan or a report may still be owed.
+CHASERS = {
+    "dispatched": {"vanthu", "soanthao", "pct.huy"},
+    "completed": {"vanthu", "soanthao", "pct.huy"},
+}
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from documents import services
 from documents.errors import Conflict, Forbidden, NotFound
 from documents.models import AuditEvent, Document, DocumentStatus, Receipt, ReceiptStatus
+from documents.obligations import Obligation, ObligationItem
 from documents.selectors import allowed_actions, get_visible_receipt, open_tasks
 from tests.factories import UserFactory
 from tests.support import advance, new_draft, receipt_for, settle_all, user
@@ -183,10 +184,10 @@ recall          ld.bacson     404   404    404    404    404   404    404    403
 recall          cb.bacson     404   404    404    404    404   404    404    403  403  404    403
 recall          vt.quangdai   404   404    404    404    404   404    404    404  404  404    404
 recall          nobody        404   404    404    404    404   404    404    404  404  404    404
-chase           soanthao      409   409    409    409    409   409    409    ok   409  409    409
+chase           soanthao      409   409    409    409    409   409    409    ok   ok   409    409
 chase           truongban     403   403    403    403    403   403    403    403  403  403    403
-chase           vanthu        409   409    409    409    409   409    409    ok   409  409    409
-chase           pct.huy       403   403    403    403    403   409    409    ok   409  403    409
+chase           vanthu        409   409    409    409    409   409    409    ok   ok   409    409
+chase           pct.huy       403   403    403    403    403   409    409    ok   ok   403    409
 chase           chutich       403   403    403    403    403   403    403    403  403  403    403
 chase           kiemtra       403   403    403    403    403   403    403    403  403  403    403
 chase           vt.bacson     404   404    404    404    404   404    404    403  403  404    403
@@ -390,16 +391,29 @@ DOCUMENT_ACTIONS = {
         "recall",
         lambda state: "recalled",
     ),
-    # Every copy of the document: all of them still wait on their recipients when it may be
-    # chased.
+    # Every copy of the document: all of them still wait on their recipients while it is
+    # dispatched; once completed, what is still owed under an obligation is chased.
     "chase": (
-        lambda actor, doc: (
-            services.chase(actor=actor, document=doc, receipts=list(doc.receipts.all())).document
-        ),
+        lambda actor, doc: _chase(actor, doc),
         "chase",
         lambda state: state,
     ),
 }
+
+
+def _chase(actor, doc: Document) -> Document:
+    if doc.status != DocumentStatus.COMPLETED:
+        return services.chase(actor=actor, document=doc, receipts=list(doc.receipts.all())).document
+    # Every copy settled, every organisation still owing the report, past its due date.
+    owed = Obligation.objects.create(
+        document=doc, kind="report", title="Báo cáo kết quả", due=timezone.localdate()
+    )
+    ObligationItem.objects.bulk_create(
+        ObligationItem(obligation=owed, organization=r.organization)
+        for r in doc.receipts.select_related("organization")
+    )
+    return services.chase_obligations(actor=actor, document=doc, obligation=owed.pk).document
+
 
 RECEIPT_ACTIONS = {
     "acknowledge": (

@@ -159,6 +159,7 @@ PAGES = [
     ("viec-da-xu-ly", "vanthu", "/workflow/archive/"),
     ("van-ban-di", "soanthao", "/outgoing/"),
     ("van-ban-nguoi-ban-hanh", "soanthao", "/outgoing/{pk}/"),
+    ("theo-doi-thuc-hien", "vanthu", "/outgoing/{pk}/theo-doi-thuc-hien/"),
     ("phien-ban", "soanthao", "/outgoing/{pk}/phien-ban/2/"),
     ("soan-thao", "soanthao", "/outgoing/soan-thao/"),
     ("van-ban-den", "vt.bacson", "/incoming/"),

@@ -3,13 +3,14 @@ document through documents.selectors, nothing of the flows."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from documents import downloads, originals, rendering, selectors
 from documents.choices import SignatureStatus
 from documents.history import history_label
-from documents.models import Document
+from documents.models import Document, Obligation
 from documents.numbering import date_line
 from documents.selectors.originals import checked
 
@@ -80,7 +81,14 @@ def document_context(request, document: Document | None, full: bool = True) -> d
         context["my_receipts"] = list(
             selectors.incoming_receipts(request.user, grants)
             .filter(document=document)
-            .select_related("organization", "assignee")
+            .select_related("organization", "assignee", "document")
+            # What the copy owes (selectors.owed) reads them without a query of its own.
+            .prefetch_related(
+                Prefetch(
+                    "document__obligations",
+                    queryset=Obligation.objects.prefetch_related("items"),
+                )
+            )
         )
     return context
 

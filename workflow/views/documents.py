@@ -22,6 +22,7 @@ from orgchart.models import Membership, Organization, RoleCode
 from .. import forms
 from ..bookkeeping import open_task
 from ..middleware import request_grants
+from . import answers
 from .account import recall_context
 from .card import document_context, format_date
 from .receipts import receipt_table_context
@@ -107,6 +108,10 @@ class DocumentPdfView(LoginRequiredMixin, generic.View):
         return rendering.pdf_response(document, download="download" in request.GET)
 
 
+#: The states in which what a document asked is followed up: once it is out.
+FOLLOWED = (DocumentStatus.DISPATCHED, DocumentStatus.COMPLETED)
+
+
 class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
     template_name = "workflow/document_detail.html"
 
@@ -121,6 +126,9 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         context["mine"] = my_receipts_context(
             self.request, context.get("my_receipts", []), open_task=open_task
         )
+        if context["issuer_side"] and document.status in FOLLOWED:
+            # What it asked of its recipients: the way to its roll-up (views.rollup).
+            context["asked"] = list(document.obligations.all())
         task = open_task(document)
         context["open_task"] = task
         if task is not None:
@@ -155,8 +163,20 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.issuer = _drafting_org(request)
+        self.answer = None
+        if request.method == "GET" and "tra-loi" in request.GET:
+            # Opened from one's own copy: the answer to what it asks (views.answers).
+            self.answer = answers.answer_from_copy(
+                request, request.GET.get("tra-loi"), request.GET.get("yeu-cau")
+            )
+            self.issuer = self.answer.issuer
+        else:
+            answering = answers.answering_issuer(request, request.POST.get("reply_to"))
+            self.issuer = answering or _drafting_org(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return dict(self.answer.initial) if self.answer else super().get_initial()
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -182,6 +202,8 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                     signer=data.get("signer"),
                     recipients=form.recipients(),
                     obligations=form.obligations(),
+                    replies_to=data.get("reply_to"),
+                    fulfils=form.fulfils(),
                 )
                 for upload, content_type in zip(
                     data.get("attachments") or [], form.attachment_types, strict=True
@@ -202,6 +224,11 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                 if field == "obligations":
                     form.obligation_messages.extend(field_messages)
                     continue
+                if field in ("replies_to", "fulfils"):
+                    # The copy answered is carried in hidden fields: said above the form.
+                    for text in field_messages:
+                        form.add_error(None, text)
+                    continue
                 for text in field_messages:
                     form.add_error(field if field in form.fields else None, text)
             return self.form_invalid(form)
@@ -211,6 +238,8 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(issuer=self.issuer, title=gettext_lazy("Soạn dự thảo"))
+        if self.answer is not None:
+            context["answering"] = self.answer.label
         return context
 
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from viewflow.workflow.models import Task
@@ -22,7 +22,9 @@ from documents.choices import SignatureStatus
 from documents.errors import Conflict, Forbidden, InvalidInput, NotFound
 from documents.lifecycle import RECEIPT
 from documents.models import Receipt
+from documents.obligations import ItemStatus
 from documents.refusals import record_refusal
+from orgchart.models import RoleCode
 
 from ..middleware import request_grants
 
@@ -37,6 +39,9 @@ class MyReceipt:
     coordinators: list = field(default_factory=list)
     informed: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    #: What the copy's organisation owes (``selectors.owed``), each with the address of the
+    #: prefilled draft of its answer for the organisation's drafters.
+    owed: list = field(default_factory=list)
 
     @property
     def quick_acknowledge(self) -> bool:
@@ -69,6 +74,7 @@ def my_receipts_context(
         if handling is not None:
             row.lead, row.coordinators = handling.lead, handling.coordinators
             row.informed, row.notes = handling.informed, handling.progress
+        row.owed = owed_rows(request, receipt)
         declared = RECEIPT.task_for(receipt)
         if open_task is not None and declared is not None and declared.action in actions:
             task = open_task(receipt)
@@ -76,6 +82,27 @@ def my_receipts_context(
                 row.task_url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
                 row.task_title = str(declared.title)
         rows.append(row)
+    return rows
+
+
+#: The items a reply may still be written for: a later reply replaces an earlier one, but
+#: once fulfilled the page offers no second draft.
+ANSWERABLE = (ItemStatus.PENDING, ItemStatus.OVERDUE)
+
+
+def owed_rows(request, receipt: Receipt) -> list[dict]:
+    """The obligations the copy's organisation owes, with their status in words; for its
+    drafters, the link to the draft of the answer (the draft form, prefilled)."""
+    rows = selectors.owed(receipt)
+    drafts = request_grants(request).has(receipt.organization_id, RoleCode.DRAFTER)
+    create = reverse("outgoing:create")
+    for row in rows:
+        row["label"] = ItemStatus(row["status"]).label
+        row["reply_url"] = (
+            f"{create}?{urlencode({'tra-loi': receipt.pk, 'yeu-cau': row['id']})}"
+            if drafts and row["status"] in ANSWERABLE
+            else ""
+        )
     return rows
 
 

@@ -1,15 +1,17 @@
-"""The roll-up of a document's obligations (design.md §15.5), for the issuer side."""
+"""The roll-up of a document's obligations (design.md §15.5), for the issuer side, and the
+chase of the organisations that still owe one."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents import selectors
+from documents import selectors, services
 
 from .. import serializers as s
-from .common import READ, ActorMixin, errors
+from .common import ACT, OBLIGATION_ID, READ, ActorMixin, errors
 
 
 class ObligationsView(ActorMixin, APIView):
@@ -20,3 +22,53 @@ class ObligationsView(ActorMixin, APIView):
     def get(self, request, id: int):
         _document, rows = selectors.rollup(request.user, id, self.grants())
         return Response(s.ObligationSerializer(rows, many=True).data)
+
+
+class ObligationChaseSerializer(serializers.Serializer):
+    obligation = serializers.IntegerField()
+    chased = serializers.ListField(
+        child=serializers.CharField(), help_text="codes of the organisations reminded now"
+    )
+    already = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="codes of those reminded of it today already (by the daily reminders or an "
+        "earlier chase), not reminded again",
+    )
+
+
+def code(receipt) -> str:
+    # Only organisations owe: every copy chased has one.
+    return receipt.organization.code if receipt.organization else ""
+
+
+class ObligationChaseView(ActorMixin, APIView):
+    @extend_schema(
+        request=None,
+        parameters=[OBLIGATION_ID],
+        responses={200: ObligationChaseSerializer, **errors(*ACT)},
+        summary="Chase (đôn đốc) every organisation that still owes one obligation",
+        description=(
+            "The organisations whose item is `pending` or `overdue` (their copy not refused) "
+            "are reminded, once a day each: the daily reminders and this chase share that "
+            "reminder, so an organisation reminded today already is listed in `already`. "
+            "Who may: whoever may `chase` the document (the issuer's clerks, the drafter, the "
+            "signer), while it is dispatched or completed. 404 when the document is not "
+            "visible or the obligation is not one of its own; 403 for a recipient or anyone "
+            "else of the issuer; 409 in another state, or `nothing_to_chase` when nobody owes "
+            "it any more."
+        ),
+    )
+    def post(self, request, id: int, obligation_id: int):
+        self.authorize("chase", selectors.get_visible_document(request.user, id, self.grants()))
+        result = services.chase_obligations(
+            actor=request.user, document=id, obligation=obligation_id
+        )
+        return Response(
+            ObligationChaseSerializer(
+                {
+                    "obligation": result.obligation.pk,
+                    "chased": [code(r) for r in result.chased],
+                    "already": [code(r) for r in result.already],
+                }
+            ).data
+        )
