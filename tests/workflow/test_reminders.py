@@ -176,6 +176,8 @@ def test_beat_runs_the_sweeper_the_reminders_and_the_reconciler():
         "workflow.tasks.send_reminders",
         "workflow.tasks.remind_obligations",
         "workflow.tasks.reconcile_flows",
+        "workflow.exchange.send_outbox",
+        "workflow.exchange.read_drop_inboxes",
     }
     assert scheduled <= set(app.tasks)
     assert tasks.reconcile_flows.apply().get() == 0  # nothing has drifted
