@@ -209,7 +209,7 @@ def test_the_migration_fills_the_title_and_body_of_existing_rows(world):
 
     from django.apps import apps
 
-    migration = import_module("documents.migrations.0016_search_everywhere")
+    migration = import_module("documents.migrations.0015_search_everywhere")
     draft = new_draft(title="Kế hoạch cũ", body="Nội dung có từ đặc biệt Ypsilon.")
     before = Document.objects.get(pk=draft.pk)
     # As the rows stood before: the folded type, trích yếu and số, ký hiệu only.

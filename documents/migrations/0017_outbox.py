@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0019_form_reports'),
+        ('documents', '0016_form_reports'),
         ('orgchart', '0005_delegation_ended_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

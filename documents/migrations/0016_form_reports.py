@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0016_search_everywhere'),
+        ('documents', '0015_search_everywhere'),
     ]
 
     operations = [

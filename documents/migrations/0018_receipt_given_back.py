@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0020_outbox'),
+        ('documents', '0017_outbox'),
     ]
 
     operations = [
