@@ -24,6 +24,10 @@ class ServiceError(Exception):
         self.field = field
         super().__init__(str(self.detail))
 
+    def messages(self) -> list[str]:
+        """What a screen says of the refusal, one message a line."""
+        return [str(self.detail)]
+
 
 class NotFound(ServiceError):
     """The object does not exist or the actor may not know it exists."""
@@ -64,6 +68,9 @@ class InvalidInput(ServiceError):
     def __init__(self, errors: dict[str, list[str]], detail=None):
         self.errors = {field: [str(m) for m in msgs] for field, msgs in errors.items()}
         super().__init__(detail)
+
+    def messages(self) -> list[str]:
+        return [m for msgs in self.errors.values() for m in msgs]
 
 
 class OtpRequired(Forbidden):

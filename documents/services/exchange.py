@@ -209,17 +209,23 @@ def recall_answered(message: StatusMessage) -> Receipt:
         recall.answer = own_words(message)
         recall.answered_at = _at(message)
         recall.save()
-        audit.record(
-            actor=None,
-            action=f"recall_{recall.state}",
-            receipt=receipt,
-            from_status=receipt.status,
-            to_status=receipt.status,
-            comment=message.description,
-            data={"edxml_status": message.code, "reported_by": message.sender.organ_id},
-        )
-        recall_exchanged.send(sender=Recall, recall=recall, code=message.code)
+        _record_exchanged(recall, receipt, f"recall_{recall.state}", message)
     return receipt
+
+
+def _record_exchanged(recall: Recall, receipt: Receipt, action: str, message: StatusMessage):
+    """What a partner's 13, 15 or 16 did to one of our copies: on the trail (nobody of ours
+    took the step; the partner's identifier says who reported it), and the clerks told."""
+    audit.record(
+        actor=None,
+        action=action,
+        receipt=receipt,
+        from_status=receipt.status,
+        to_status=receipt.status,
+        comment=message.description,
+        data={"edxml_status": message.code, "reported_by": message.sender.organ_id},
+    )
+    recall_exchanged.send(sender=Recall, recall=recall, code=message.code)
 
 
 def recall_asked(message: StatusMessage) -> list[Receipt]:
@@ -240,18 +246,8 @@ def recall_asked(message: StatusMessage) -> list[Receipt]:
                 receipt=receipt, defaults={"asked_at": _at(message), "reason": own_words(message)}
             )
             asked.append(receipt)
-            if not created:
-                continue
-            audit.record(
-                actor=None,
-                action="recall_asked",
-                receipt=receipt,
-                from_status=receipt.status,
-                to_status=receipt.status,
-                comment=message.description,
-                data={"edxml_status": message.code, "reported_by": message.sender.organ_id},
-            )
-            recall_exchanged.send(sender=Recall, recall=recall, code=message.code)
+            if created:
+                _record_exchanged(recall, receipt, "recall_asked", message)
     return asked
 
 

@@ -58,9 +58,8 @@ class RecallView(LoginRequiredMixin, View):
                 actor=request.user, document=document, reason=request.POST.get("reason", "")
             )
         except InvalidInput as error:
-            for field_messages in error.errors.values():
-                for text in field_messages:
-                    messages.error(request, text)
+            for text in error.messages():
+                messages.error(request, text)
         except (Conflict, Forbidden, OtpLocked) as error:
             record_refusal(request, error)
             messages.error(request, str(error.detail))

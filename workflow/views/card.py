@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import downloads, originals, rendering, selectors
+from documents import downloads, originals, rendering, selectors, uploads
 from documents.choices import SignatureStatus
 from documents.history import history_label
 from documents.models import Document, Obligation
@@ -130,14 +130,23 @@ def decision_context(request, document: Document) -> dict:
 def attachment_rows(document: Document) -> list[dict]:
     """The attachments (part of the issued document: whoever sees it sees them), each with its
     download address and, for a PDF or an image, how the page previews it."""
+    return file_rows(
+        document.attachments.order_by("pk"),
+        lambda a: reverse(
+            "api:document-attachment", kwargs={"pk": document.pk, "attachment_id": a.pk}
+        ),
+    )
+
+
+def file_rows(attachments, url_of) -> list[dict]:
+    """Stored files as the pages list them: each with its address (``url_of``), the address
+    that opens it in place, and, for a PDF or an image, how the page previews it."""
     rows = []
-    for attachment in document.attachments.order_by("pk"):
-        url = reverse(
-            "api:document-attachment", kwargs={"pk": document.pk, "attachment_id": attachment.pk}
-        )
+    for attachment in attachments:
+        url = url_of(attachment)
         preview = ""
         if downloads.is_previewable(attachment):
-            preview = "pdf" if attachment.content_type == "application/pdf" else "image"
+            preview = "pdf" if attachment.content_type == uploads.PDF else "image"
         rows.append(
             {
                 "attachment": attachment,

@@ -28,6 +28,7 @@ from orgchart.models import Organization, RoleCode
 from ..bookkeeping import open_task
 from ..forms import MultipleFileField, MultipleFileInput
 from ..middleware import request_grants
+from .card import file_rows
 from .receiving import my_receipts_context
 
 #: What a scanner gives; the check itself reads the bytes (documents.uploads).
@@ -195,21 +196,10 @@ def _steps(receipt: Receipt) -> list[dict]:
 
 
 def scan_rows(receipt: Receipt) -> list[dict]:
-    rows = []
-    for attachment in receipt.attachments.order_by("pk"):
-        url = reverse("incoming:copy-file", args=[receipt.pk, attachment.pk])
-        preview = ""
-        if downloads.is_previewable(attachment):
-            preview = "pdf" if attachment.content_type == uploads.PDF else "image"
-        rows.append(
-            {
-                "attachment": attachment,
-                "url": url,
-                "inline_url": f"{url}?inline=1",
-                "preview": preview,
-            }
-        )
-    return rows
+    return file_rows(
+        receipt.attachments.order_by("pk"),
+        lambda a: reverse("incoming:copy-file", args=[receipt.pk, a.pk]),
+    )
 
 
 class CopyFileView(LoginRequiredMixin, generic.View):

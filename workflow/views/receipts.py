@@ -84,12 +84,7 @@ class ChaseView(LoginRequiredMixin, View):
         try:
             result = services.chase(actor=request.user, document=document, receipts=ids)
         except (InvalidInput, Conflict) as error:
-            texts = (
-                [m for ms in error.errors.values() for m in ms]
-                if isinstance(error, InvalidInput)
-                else [str(error.detail)]
-            )
-            for text in texts:
+            for text in error.messages():
                 messages.error(request, text)
         else:
             done = len(result.chased)

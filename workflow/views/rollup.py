@@ -154,12 +154,7 @@ class RollupView(LoginRequiredMixin, View):
 
 
 def _said(request, error: InvalidInput | Conflict) -> None:
-    texts = (
-        [m for ms in error.errors.values() for m in ms]
-        if isinstance(error, InvalidInput)
-        else [str(error.detail)]
-    )
-    for text in texts:
+    for text in error.messages():
         messages.error(request, text)
 
 

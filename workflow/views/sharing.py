@@ -92,9 +92,8 @@ class _DocumentAction(LoginRequiredMixin, View):
         try:
             message = self.perform(request, document)
         except InvalidInput as error:
-            for field_messages in error.errors.values():
-                for text in field_messages:
-                    messages.error(request, text)
+            for text in error.messages():
+                messages.error(request, text)
         except Conflict:
             messages.error(request, self.conflict_message)
         else:
