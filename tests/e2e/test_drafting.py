@@ -43,7 +43,9 @@ def test_a_plan_for_all_wards_an_outside_recipient_two_files_and_bases(as_user):
 
     page.get_by_label("Trích yếu").fill(TITLE)
     page.get_by_label("Căn cứ", exact=True).fill("\n".join(BASES))
-    page.get_by_label("Nội dung", exact=True).fill("I. MỤC ĐÍCH, YÊU CẦU\nCác phường, xã tổ chức tuyên truyền.")
+    page.get_by_label("Nội dung", exact=True).fill(
+        "I. MỤC ĐÍCH, YÊU CẦU\nCác phường, xã tổ chức tuyên truyền."
+    )
 
     # The whole wards' group at one tick, then one ward left out.
     wards = page.get_by_test_id("group-wards")
