@@ -116,7 +116,7 @@ class RecallAnsweredSerializer(serializers.Serializer):
 
 
 RECALL_ANSWER_SCHEMA = extend_schema(
-    operation_id="receipt_recall_answer",
+    operation_id="receipts_recall_answer",
     request=RecallAnswerSerializer,
     responses={200: RecallAnsweredSerializer, **errors(400, 401, 403, 404, 409)},
     summary="Answer a sender's request to take back a document that came by edXML (a clerk)",
