@@ -136,6 +136,11 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
+# A connection per request costs a PostgreSQL backend's start-up on every page: each worker
+# keeps its connection for this many seconds, checked before reuse so a restarted server costs
+# one error-free reconnect, not a failed request. 0 closes it after every request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one failing
     # with "database is locked" halfway through; WAL lets readers go on meanwhile.

@@ -141,3 +141,16 @@ def test_env_example_names_every_variable_the_settings_read():
     assert read - documented == set()
     # Examples only: no key is given a value.
     assert re.search(r"^SECRET_KEY=$", example, flags=re.MULTILINE)
+
+
+def test_production_keeps_its_database_connections():
+    # Opening a PostgreSQL connection for every request was a measured cost on every page.
+    show = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    kept = _run(["-c", show], **PRODUCTION)
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.split() == ["60", "True"]
+    closed = _run(["-c", show], **PRODUCTION, CONN_MAX_AGE="0")
+    assert closed.stdout.split() == ["0", "True"]
