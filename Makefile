@@ -37,8 +37,14 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suites run on every core (pytest-xdist; each worker has its own test database, media and
+# key store, config/test_settings.py); `make test PYTEST_WORKERS=0` runs them in one process.
+# `--dist load` hands tests out in collection order, where the tests that commit (and flush
+# the demo away after themselves) come last: a worker never runs a demo test after one.
+PYTEST_WORKERS ?= auto
+XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist load)
 test: setup render-deps
-	$(BIN)/python -m pytest -m "not postgres and not services and not e2e and not client" -p no:cacheprovider
+	$(BIN)/python -m pytest -m "not postgres and not services and not e2e and not client" -p no:cacheprovider $(XDIST)
 
 # The API as its clients see it: openapi-python-client generates a Python client from the
 # schema (`manage.py spectacular`; any warning fails) and the seed plan's journey runs through
@@ -74,9 +80,14 @@ test-e2e: setup
 
 # The same suite on PostgreSQL (a throwaway test database) with Redis; PostgreSQL-only tests
 # (races, triggers) run here and fail, never skip, when the service is missing.
+# The real-worker tests start Celery processes of their own and time them: they run after the
+# rest, alone.
 test-services: setup services render-deps
 	DATABASE_URL=$(PG_URL) REQUIRE_SERVICES=1 \
-		$(BIN)/python -m pytest -m "not e2e and not client" --create-db -p no:cacheprovider
+		$(BIN)/python -m pytest -m "not e2e and not client and not services" --create-db \
+		-p no:cacheprovider $(XDIST)
+	DATABASE_URL=$(PG_URL) REQUIRE_SERVICES=1 \
+		$(BIN)/python -m pytest -m "services" --create-db -p no:cacheprovider
 
 services:
 	bash .ci/services.sh

@@ -12,7 +12,11 @@ from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Under pytest-xdist every worker has its own database (pytest-django suffixes its name), so
+# it has its own files too: two workers' document 7 must not share one stored PDF.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_SUFFIX = f"-{_WORKER}" if _WORKER else ""
+MEDIA_ROOT = BASE_DIR / "var" / f"test-media{_SUFFIX}"  # noqa: F405
 # The demo PKI of the tests (made once by init_demo_pki, reused across runs); a test that
 # makes its own points the setting at a temporary folder.
-SIGNING_KEYSTORE_DIR = BASE_DIR / "var" / "test-pki"  # noqa: F405
+SIGNING_KEYSTORE_DIR = BASE_DIR / "var" / f"test-pki{_SUFFIX}"  # noqa: F405

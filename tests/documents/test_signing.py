@@ -147,12 +147,13 @@ def test_a_pdf_without_signatures_is_unsigned_and_garbage_is_invalid():
 
 
 def test_a_signature_from_another_ca_is_not_trusted(world, demo_pki, settings, tmp_path):
+    demo_ca = settings.SIGNING_KEYSTORE_DIR / "ca.pem"
     settings.SIGNING_KEYSTORE_DIR = tmp_path
     init_demo_pki()  # a second CA, not the trust root below
     foreign = signer_for_person(world.user("pct.huy")).sign(
         one_page_pdf(), appearance=None, reason="", field_name="signer"
     )
-    settings.SIGNING_TRUST_ROOTS = [str(settings.BASE_DIR / "var" / "test-pki" / "ca.pem")]
+    settings.SIGNING_TRUST_ROOTS = [str(demo_ca)]
     result = verify_pdf(foreign)
     assert result.status == "invalid"
     assert result.intact and not result.trusted
