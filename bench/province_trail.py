@@ -24,6 +24,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, cast
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import translation
 from province_rows import ASSIGN, COMMENTS, DAY, DELIVER, REGISTER, US, Plan, settled
 from viewflow.workflow import PROCESS, STATUS
@@ -46,6 +47,13 @@ Sink = Callable[[str, tuple], None]
 
 def moment(us: int) -> datetime.datetime:
     return EPOCH + datetime.timedelta(microseconds=us)
+
+
+class QuickHasher(PBKDF2PasswordHasher):
+    """Django's PBKDF2 (same algorithm name, so the standard hasher verifies it) with few
+    iterations; Django rehashes with its own count at the first sign-in."""
+
+    iterations = 1000
 
 
 class _Event:
@@ -74,12 +82,13 @@ class Trail:
         self.usernames = refs["usernames"]
         self.titles = refs["titles"]
         self.books: dict[tuple, list[int]] = refs["books"]  # series → [id, last_number]
-        self.heads: dict[str, list] = refs["heads"]  # chain → [length, head_hash]
         self.new_books: list[tuple] = []
         self.heap: list[tuple] = []
         self.tiebreak = 0
         self.counts: dict[str, int] = {}
-        self.event = _Event()
+        self.due: list[tuple] = []
+        #: Where due events go: a ``Chains`` here or in a process of its own.
+        self.chains: Callable[[list[tuple]], None] = refs["chains"]
         with translation.override(None):
             self.type_names = {code: str(DocType(code).label) for code in DocType.values}
         self.flow_ref = {"d": get_flow_ref(OutgoingFlow), "r": get_flow_ref(IncomingFlow)}
@@ -314,17 +323,33 @@ class Trail:
         )
 
     def flush(self, before: int | None = None) -> None:
-        """Append every event due before ``before`` (all of them without) to its chain."""
-        heap, event = self.heap, self.event
+        """Hand every event due before ``before`` (all of them without) to ``chains``, in
+        batches: the chains may be appended to in another process."""
+        heap, due = self.heap, self.due
         while heap and (before is None or heap[0][0] < before):
-            at, _t, org, actor, action, doc, receipt, source, target, comment, data = heapq.heappop(
-                heap
-            )
+            entry = heapq.heappop(heap)
+            due.append(entry[:1] + entry[2:])  # without the tiebreak
+        if len(due) >= 5000 or (before is None and due):
+            self.chains(due)
+            self.due = []
+
+
+class Chains:
+    """Appends events, in the order given, to their organisations' hash chains, as
+    ``documents.audit`` appends: the next position, the previous hash, ``compute_hash``."""
+
+    def __init__(self, write_row: Callable[[tuple], None], heads: dict, seq: int) -> None:
+        self.write_row, self.heads, self.seq, self.count = write_row, heads, seq, 0
+        self.event = _Event()
+
+    def __call__(self, events: list[tuple]) -> None:
+        event, heads, write_row = self.event, self.heads, self.write_row
+        for at, org, actor, action, doc, receipt, source, target, comment, data in events:
             chain = f"org:{org}"
-            head = self.heads.get(chain)
+            head = heads.get(chain)
             if head is None:
-                head = self.heads[chain] = [0, ""]
-            seq = self.next_id("event")
+                head = heads[chain] = [0, ""]
+            self.seq += 1
             when = moment(at)
             event.chain, event.position, event.at = chain, head[0] + 1, when
             event.actor_id, event.organization_id, event.action = actor, org, action
@@ -332,13 +357,13 @@ class Trail:
             event.from_status, event.to_status = source, target
             event.comment, event.data = comment, data
             digest = compute_hash(head[1], cast(AuditEvent, event))
-            self.emit(
-                "event",
-                (seq, chain, head[0] + 1, when, action, source, target, comment,
+            write_row(
+                (self.seq, chain, head[0] + 1, when, action, source, target, comment,
                  json.dumps(data, ensure_ascii=False), head[1], digest, actor, org, doc,
                  receipt),
             )  # fmt: skip
             head[0], head[1] = head[0] + 1, digest
+        self.count += len(events)
 
 
 def _same_owner(fields: dict, new: dict | None) -> bool:
