@@ -287,11 +287,22 @@ def province_pass(args, url: str, shape: Shape, chart, until_us: int) -> dict[st
     from province_rows import DAY, Province
     from province_trail import Trail
 
-    from documents import searchtext
+    from documents import lifecycle, searchtext
     from documents.models import AuditChain, Document, DocumentStatus, Receipt, RegisterBook
 
-    # The same folding, remembered: bodies and titles repeat across the documents.
+    # The same folding, remembered: bodies and titles repeat across the documents. The same
+    # for a lifecycle's states, which ``Lifecycle.state`` builds a dict to find on every call.
     searchtext.fold = functools.lru_cache(maxsize=1 << 16)(searchtext.fold)
+    find_state = lifecycle.Lifecycle.state
+    found: dict[tuple[str, str], Any] = {}
+
+    def cached_state(self, status: str):
+        key = (self.name, status)
+        if key not in found:
+            found[key] = find_state(self, status)
+        return found[key]
+
+    setattr(lifecycle.Lifecycle, "state", cached_state)  # noqa: B010 - mypy refuses a method assignment
     rng = random.Random(args.seed)
     by_org, usernames, titles = roster()
     orgs = chart.orgs

@@ -162,6 +162,7 @@ class Province:
         self.rng, self.roster, self.until = rng, roster, until_us
         self.children, self.parents, self.province_id = children, parents, province_id
         self.tiers = {t: orgs for t, orgs in tiers.items() if orgs}
+        self.wards = set(self.tiers.get("ward", ()))
         self.shares = [(t, {"committee": 40, "ward": 35, "member": 25}[t]) for t in self.tiers]
 
     def issuer(self) -> int:
@@ -170,9 +171,7 @@ class Province:
     def document(self, created: int, *, state: str | None = None, wide: bool = False) -> Plan:
         rng = self.rng
         issuer = self.issuer() if not wide else self.tiers["committee"][0]
-        committee = issuer in self.children and any(
-            c in self.tiers.get("ward", ()) for c in self.children[issuer]
-        )
+        committee = any(c in self.wards for c in self.children.get(issuer, ()))
         doc_type = pick(rng, COMMITTEE_TYPES if committee else LOCAL_TYPES)
         topic = rng.choice(TOPICS)
         year = 1970 + created // (365 * DAY + DAY // 4)
@@ -232,10 +231,9 @@ class Province:
         copies = []
         if committee:
             kids = self.children[issuer]
-            wards = set(self.tiers.get("ward", ()))
             k = len(kids) if wide else min(len(kids), rng.randint(3, 20))
             for org in sorted(rng.sample(kids, k)):
-                if org in wards:
+                if org in self.wards:
                     purpose = pick(rng, (("execute", 55), ("inform", 30), ("coordinate", 15)))
                 else:
                     purpose = pick(rng, (("coordinate", 40), ("inform", 60)))
