@@ -1,9 +1,9 @@
 """A form report in a real browser, on the demo's seed plan once dispatched (its report asks
 every ward for figures): Trung Sơn's drafter opens its copy, drafts the report with its
-figures from there, the ward signs, registers and dispatches it (services, to keep it short),
-Bắc Sơn has answered the same way; the city's clerk opens the roll-up and reads every ward's
-figures with the totals, and the reply's page shows Trung Sơn's. At 1366 and 390 px, with no
-CSP violation."""
+figures from there and corrects one when its leader sends it back; the ward signs, registers
+and dispatches it (services, to keep it short); Bắc Sơn has answered the same way. The city's
+clerk opens the roll-up and reads every ward's figures with the totals, and the reply's page
+shows Trung Sơn's. At 1366 and 390 px, with no CSP violation."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_csp import Watched
 from tests.e2e.widths import DESKTOP, PHONE, width_on_a_phone
 from tests.support import advance, receipt_for, user
+from tests.workflow.screens import task_url
 from workflow.answer_forms import field_name
 
 pytestmark = pytest.mark.e2e
@@ -117,10 +118,31 @@ def test_a_ward_reports_its_figures_and_the_city_adds_them_up(as_user, live_worl
     given = page.get_by_test_id("given-answers")
     expect(given.locator('[data-key="so_nguoi"]')).to_have_text("34,25")
 
+    # Submitted, its leader sends it back: the drafter corrects a figure on the revision.
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(advance, reply.document, S.RETURNED, ward_people("trungson")).result()
+    page.goto(task_url(reply.document))
+    revised = page.get_by_test_id(f"answers-{report.pk}")
+    expect(revised.get_by_label("Số buổi tuyên truyền")).to_have_value("12")
+    revised.get_by_label("Số buổi tuyên truyền").fill("15")
+    revised.scroll_into_view_if_needed()
+    shot(drafter, "sua-so-lieu-1366")
+    assert width_on_a_phone(page) <= PHONE["width"]
+    revised.scroll_into_view_if_needed()
+    shot(drafter, "sua-so-lieu-390")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_test_id("task-submit").click()
+    page.wait_for_url(re.compile(r"/outgoing/\d+/$"))
+    # The reply is written anew with its answers (services.obligations.save_reply).
+    assert Answer.objects.get(reply__document=reply.document).values["so_buoi"] == 15
+
     # The ward's leader signs, its clerk registers and dispatches; the city receives it.
     with ThreadPoolExecutor(1) as worker:
         answer = worker.submit(
-            advance, reply.document, S.DISPATCHED, ward_people("trungson")
+            advance,
+            Document.objects.get(pk=reply.document_id),
+            S.DISPATCHED,
+            ward_people("trungson"),
         ).result()
     deliver(answer)
 
@@ -136,14 +158,14 @@ def test_a_ward_reports_its_figures_and_the_city_adds_them_up(as_user, live_worl
         report.items.count()  # every ward and commune, answered or not
     )
     trungson = table.locator('tr[data-org="trungson"]')
-    expect(trungson.locator('[data-key="so_buoi"]')).to_have_text("12")
+    expect(trungson.locator('[data-key="so_buoi"]')).to_have_text("15")
     expect(trungson.locator('[data-key="so_nguoi"]')).to_have_text("34,25")
     bacson = table.locator('tr[data-org="bacson"]')
     expect(bacson.locator('[data-key="so_buoi"]')).to_have_text("1.200")
     expect(bacson.locator('[data-key="kien_nghi"]')).to_have_text("Thiếu loa")
     expect(table.locator('tr[data-org="quangtien"] [data-key="so_buoi"]')).to_have_text("")
     totals = table.get_by_test_id("answers-totals")
-    expect(totals.locator('[data-key="so_buoi"]')).to_have_text("1.212")
+    expect(totals.locator('[data-key="so_buoi"]')).to_have_text("1.215")
     expect(totals.locator('[data-key="so_nguoi"]')).to_have_text("34,75")
     table.scroll_into_view_if_needed()
     shot(vanthu, "bang-so-lieu-1366")
@@ -161,7 +183,7 @@ def test_a_ward_reports_its_figures_and_the_city_adds_them_up(as_user, live_worl
     # The reply's page, on the city's side: Trung Sơn's figures as it sent them.
     page.goto(f"/outgoing/{answer.pk}/")
     given = page.get_by_test_id("given-answers")
-    expect(given.locator('[data-key="so_buoi"]')).to_have_text("12")
+    expect(given.locator('[data-key="so_buoi"]')).to_have_text("15")
     expect(given).to_contain_text("Đề nghị hỗ trợ tài liệu tuyên truyền")
     page.wait_for_load_state("networkidle")
     given.scroll_into_view_if_needed()

@@ -196,6 +196,9 @@ def test_a_returned_reply_is_revised_with_its_figures(
         fulfils=[report.pk],
         answers={report.pk: {"so_buoi": 2}},
     )
+    # Not yet sent: the city does not see the draft, nor its figures.
+    client.force_login(user("vanthu"))
+    assert client.get(f"/outgoing/{draft.pk}/").status_code == 404
     draft = advance(draft, "returned", ward_people("bacson"))
     client.force_login(user("cb.bacson"))
     screen = task_url(draft)
