@@ -95,6 +95,14 @@ def load_seed_plan(data: dict, references: list[Receipt]) -> Document:
     )
 
 
+#: What the demo's report asks every ward and commune to give as figures besides its text.
+DEMO_REPORT_FORM = [
+    {"key": "so_buoi", "label": "Số buổi tuyên truyền", "type": "number"},
+    {"key": "so_nguoi", "label": "Số lượt người tham dự", "type": "number"},
+    {"key": "kien_nghi", "label": "Kiến nghị", "type": "text"},
+]
+
+
 def seed_obligations(plan: dict, today: datetime.date | None = None) -> list[dict]:
     """Section IV of the plan: every ward and commune builds its own plan, then reports back
     (design.md §15.5: the plan within 14 days, the report by 15 December)."""
@@ -122,6 +130,8 @@ def seed_obligations(plan: dict, today: datetime.date | None = None) -> list[dic
             "title": "Báo cáo kết quả thực hiện công tác thông tin, tuyên truyền năm",
             "due": december,
             "organizations": wards,
+            # A form report: the city adds up the wards' figures (form reports, issue 13).
+            "form": DEMO_REPORT_FORM,
         },
     ]
 

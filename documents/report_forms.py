@@ -69,7 +69,9 @@ def clean_answers(
 ) -> dict[int, dict]:
     """``{obligation id: {key: value}}`` for the obligations the reply fulfils that have a
     form; numbers become numbers (int when whole), texts are trimmed; a field left out is
-    not answered."""
+    not answered. A bad value is said under its own path, ``answers.<obligation id>.<key>``
+    (as the API names nested errors), so that a screen says it on its input; ``answers``
+    then says that some are wrong."""
     if answers in (None, {}):
         return {}
     by_id = {o.pk: o for o in fulfilled}
@@ -94,26 +96,36 @@ def clean_answers(
         if len(values) > MAX_FIELDS:
             messages.append(_("Số liệu báo cáo không hợp lệ."))
             continue
-        result[obligation.pk] = _values(obligation, values, messages)
+        result[obligation.pk] = _values(obligation, values, errors)
+    if any(path.startswith("answers.") for path in errors):
+        messages.insert(0, _("Có số liệu báo cáo chưa đúng, xem từng chỉ tiêu."))
     if messages:
         errors.setdefault("answers", []).extend(messages)
     return result
 
 
-def _values(obligation: Obligation, values: dict, messages: list[str]) -> dict:
+def answer_path(obligation_id: int, key: str) -> str:
+    """Where the error of one answer is said: ``answers.<obligation id>.<key>``."""
+    return f"answers.{obligation_id}.{key}"
+
+
+def _values(obligation: Obligation, values: dict, errors: dict[str, list[str]]) -> dict:
     fields = {f["key"]: f for f in obligation.form}
     cleaned: dict = {}
     for key, value in values.items():
         field = fields.get(str(key))
+        path = answer_path(obligation.pk, str(key)[:40])
         if field is None:
-            messages.append(_("Không có chỉ tiêu %(key)s.") % {"key": str(key)[:40]})
+            errors.setdefault(path, []).append(
+                _("Không có chỉ tiêu %(key)s.") % {"key": str(key)[:40]}
+            )
             continue
         if value in (None, ""):
             continue
         if field["type"] == "text":
             text = str(value).strip()
             if len(text) > TEXT_MAX:
-                messages.append(
+                errors.setdefault(path, []).append(
                     _("%(label)s: tối đa %(max)d ký tự.")
                     % {"label": field["label"], "max": TEXT_MAX}
                 )
@@ -122,7 +134,9 @@ def _values(obligation: Obligation, values: dict, messages: list[str]) -> dict:
             continue
         number = _number(value)
         if number is None:
-            messages.append(_("%(label)s phải là một số.") % {"label": field["label"]})
+            errors.setdefault(path, []).append(
+                _("%(label)s phải là một số.") % {"label": field["label"]}
+            )
         else:
             cleaned[field["key"]] = number
     return cleaned
@@ -156,3 +170,16 @@ def totals(form: list[dict], rows: list[dict]) -> dict[str, int | float]:
             # Summed as decimals, so 0.1 + 0.2 is 0.3 as a ward would add it.
             sums[field["key"]] = int(total) if total == total.to_integral_value() else float(total)
     return sums
+
+
+def vietnamese_number(value) -> str:
+    """``1234.5`` as a Vietnamese page writes it, ``1.234,5``: dots between thousands, a comma
+    before the decimals, exactly the digits given (as decimals, never a float's tail)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return "" if value is None else str(value)
+    number = Decimal(str(value))
+    sign = "-" if number < 0 else ""
+    whole, _dot, decimals = f"{abs(number):f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    decimals = decimals.rstrip("0")
+    return f"{sign}{grouped},{decimals}" if decimals else f"{sign}{grouped}"

@@ -8,6 +8,7 @@ from .obligations import Owing, owed, owing, owing_copies, rollup
 from .overdue import late_q, overdue_receipts, working_day_cutoff
 from .permissions import Authorization, allowed_actions, authorize, can, decide, lifecycle_of
 from .receipts import receipt_table
+from .report_forms import GivenAnswers, draft_answers, owed_forms, reply_answers
 from .search import matching_documents, matching_receipts, search
 from .sharing import (
     ShareRow,
@@ -36,6 +37,7 @@ __all__ = [
     "HANDLING_PREFETCH",
     "TASK_KINDS",
     "Authorization",
+    "GivenAnswers",
     "Handling",
     "Owing",
     "ShareRow",
@@ -45,6 +47,7 @@ __all__ = [
     "authorize_share",
     "can",
     "decide",
+    "draft_answers",
     "get_visible_document",
     "get_visible_receipt",
     "handling_of",
@@ -62,11 +65,13 @@ __all__ = [
     "open_tasks",
     "overdue_receipts",
     "owed",
+    "owed_forms",
     "owing",
     "owing_copies",
     "prefetch_handling",
     "receipt_table",
     "refusals_about",
+    "reply_answers",
     "rollup",
     "search",
     "share_purposes",

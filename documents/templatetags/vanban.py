@@ -53,3 +53,11 @@ def days_late(due) -> int:
     if hasattr(due, "hour"):
         due = timezone.localtime(due).date()
     return max((timezone.localdate() - due).days, 0)
+
+
+@register.filter
+def so(value) -> str:
+    """A figure of a form report as a Vietnamese page writes it: ``1.234,5``."""
+    from documents.report_forms import vietnamese_number
+
+    return vietnamese_number(value)

@@ -137,7 +137,12 @@ def test_bad_answers_are_refused_and_nothing_is_written(
     before = Document.objects.count()
     with pytest.raises(InvalidInput) as refused:
         answer(dispatched, "bacson", values, django_capture_on_commit_callbacks, fulfil=False)
-    assert any(message in m for m in refused.value.errors["answers"])
+    # Said on the field's own path (as the API names nested errors), so a screen says it on
+    # its input, and under ``answers`` that some are wrong.
+    (key,) = values
+    path = f"answers.{dispatched.obligations.get().pk}.{key}"
+    assert any(message in m for m in refused.value.errors[path])
+    assert refused.value.errors["answers"] == ["Có số liệu báo cáo chưa đúng, xem từng chỉ tiêu."]
     assert Document.objects.count() == before
 
 
@@ -193,6 +198,7 @@ def test_the_api_takes_a_form_and_answers(dispatched):
     body["answers"] = {str(obligation.pk): {"so_buoi": "nhiều"}}
     refused = client.post("/api/v1/documents/", body, format="json")
     assert refused.status_code == 400 and "answers" in refused.json()["errors"]
+    assert "phải là một số" in refused.json()["errors"][f"answers.{obligation.pk}.so_buoi"][0]
 
 
 def test_totals_add_as_decimals():

@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 
 from documents import services
 from documents.models import Document, Receipt
-from documents.obligations import Obligation, ObligationItem, Reply
+from documents.obligations import Answer, Obligation, ObligationItem, Reply
+from documents.report_forms import vietnamese_number
 from documents.selectors import rollup
 from orgchart.models import Organization
 from tests.documents.test_obligations import dispatched, reply, ward_people  # noqa: F401
@@ -196,11 +197,20 @@ def test_the_compile_button_opens_the_new_draft(client, replied):
 
 
 def _owed_by(n: int, plan: Document, answer: Document) -> Obligation:
-    """One obligation of ``plan`` owed by ``n`` new organisations, every other one answered."""
+    """One form report of ``plan`` owed by ``n`` new organisations, every other one answered
+    with figures."""
     orgs = make_recipient_orgs(n, prefix=f"owe{n}", clerks=0)
     owed = Obligation.objects.create(
-        document=plan, kind="report", title=f"Báo cáo {n}", due=timezone.localdate()
+        document=plan,
+        kind="report",
+        title=f"Báo cáo {n}",
+        due=timezone.localdate(),
+        form=[
+            {"key": "so", "label": "Số buổi", "type": "number"},
+            {"key": "y", "label": "Ý kiến", "type": "text"},
+        ],
     )
+    Answer.objects.create(reply=answer.reply, obligation=owed, values={"so": 2.5, "y": "Tốt"})
     now = timezone.now()
     ObligationItem.objects.bulk_create(
         ObligationItem(
@@ -223,8 +233,12 @@ def test_the_page_takes_the_same_queries_for_1_or_30_organisations(client, repli
         Obligation.objects.filter(document=plan).delete()
         _owed_by(n, plan, answer)
         with CaptureQueriesContext(connection) as queries:
-            page(client, plan)
+            html = page(client, plan).content.decode()
         counts[n] = len(queries)
+        # The answers table is there, totalled over the half that answered.
+        half = (n + 1) // 2
+        assert html.count('data-testid="answers-row"') == n
+        assert f'data-key="so">{vietnamese_number(2.5 * half)}</td>' in html
         with CaptureQueriesContext(connection) as export:
             client.get(f"/outgoing/{plan.pk}/theo-doi-thuc-hien.xlsx")
         counts[f"xlsx{n}"] = len(export)

@@ -17,9 +17,11 @@ from django.views import generic
 from documents import rendering, selectors, services
 from documents.errors import InvalidInput
 from documents.models import DocType, DocumentStatus
+from documents.report_forms import MAX_ANSWERED
 from orgchart.models import Membership, Organization, RoleCode
 
 from .. import forms
+from ..answer_forms import AnswersForm
 from ..bookkeeping import open_task
 from ..middleware import request_grants
 from . import answers
@@ -126,6 +128,8 @@ class DocumentDetailView(LoginRequiredMixin, generic.TemplateView):
         context["mine"] = my_receipts_context(
             self.request, context.get("my_receipts", []), open_task=open_task
         )
+        # A ward's reply: what it answered to the forms it fulfils, for whoever reads it.
+        context["given_answers"] = selectors.reply_answers(document)
         if context["issuer_side"] and document.status in FOLLOWED:
             # What it asked of its recipients: the way to its roll-up (views.rollup).
             context["asked"] = list(document.obligations.all())
@@ -170,9 +174,25 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                 request, request.GET.get("tra-loi"), request.GET.get("yeu-cau")
             )
             self.issuer = self.answer.issuer
+            owed = selectors.owed_forms(
+                self.issuer, self.answer.receipt.pk, [self.answer.initial["reply_fulfils"]]
+            )
         else:
             answering = answers.answering_issuer(request, request.POST.get("reply_to"))
             self.issuer = answering or _drafting_org(request)
+            owed = (
+                selectors.owed_forms(
+                    answering,
+                    request.POST.get("reply_to"),
+                    request.POST.get("reply_fulfils", "").split(",")[:MAX_ANSWERED],
+                )
+                if answering
+                else []
+            )
+        # The figures of the forms the reply fulfils, typed beside the draft (answer_forms).
+        self.answers_form = AnswersForm(
+            request.POST if request.method == "POST" else None, obligations=owed
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -185,6 +205,8 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if not self.answers_form.is_valid():
+            return self.form_invalid(form)
         try:
             # The draft and its files stand or fall together.
             with transaction.atomic():
@@ -204,6 +226,7 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                     obligations=form.obligations(),
                     replies_to=data.get("reply_to"),
                     fulfils=form.fulfils(),
+                    answers=self.answers_form.answers() or None,
                 )
                 for upload, content_type in zip(
                     data.get("attachments") or [], form.attachment_types, strict=True
@@ -217,6 +240,8 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                     )
         except InvalidInput as error:
             for field, field_messages in error.errors.items():
+                if self.answers_form.take_errors(field, field_messages):
+                    continue
                 if field == "recipients":
                     # Said in the recipients' part, where they are chosen.
                     form.recipient_messages.extend(field_messages)
@@ -237,7 +262,9 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(issuer=self.issuer, title=gettext_lazy("Soạn dự thảo"))
+        context.update(
+            issuer=self.issuer, title=gettext_lazy("Soạn dự thảo"), answers_form=self.answers_form
+        )
         if self.answer is not None:
             context["answering"] = self.answer.label
         return context

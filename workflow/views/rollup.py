@@ -29,6 +29,7 @@ from documents.selectors.obligations import Rollup
 from orgchart.models import RoleCode
 
 from ..middleware import request_grants
+from .form_reports import answers_table, workbook_cells, workbook_columns, workbook_totals
 
 S = ItemStatus
 #: ``?loc=``: the statuses a page of the roll-up may be narrowed to, by their slug.
@@ -115,6 +116,7 @@ def _context(request, pk: int) -> dict:
                 "items": shown,
                 "chart_id": chart_id,
                 "can_chase": may_chase and figures["pending"] > 0,
+                "answers": answers_table(row, shown),
             }
         )
     seen = Counter(r.status for row in rollups for r in row.items)
@@ -237,17 +239,22 @@ def workbook(context: dict) -> bytes:
         (_("Ngày văn bản"), 14),
         (_("Ngày nộp"), 17),
     ]
+    answer_columns = workbook_columns(context["obligations"])
+    width = len(headers)
+    headers += [(h, 16) for _pk, _f, h in answer_columns]
     rows: list[list] = []
+    numbered = 0
     for block in context["obligations"]:
         obligation = block["row"].obligation
         for r in block["items"]:
+            numbered += 1
             reply = r.item.reply
             issued = (
                 timezone.localtime(reply.issued_at).date() if reply and reply.issued_at else None
             )
             rows.append(
                 [
-                    len(rows) + 1,
+                    numbered,
                     obligation.title,
                     obligation.due,
                     r.item.organization.name,
@@ -255,8 +262,12 @@ def workbook(context: dict) -> bytes:
                     (reply.symbol or None) if reply else None,
                     issued,
                     _local(r.item.fulfilled_at),
+                    *workbook_cells(answer_columns, obligation.pk, r.answers),
                 ]
             )
+        summed = workbook_totals(answer_columns, block, width)
+        if summed is not None:
+            rows.append(summed)
     document = context["document"]
     return spreadsheets.workbook(
         sheet=str(_("Theo dõi thực hiện")),

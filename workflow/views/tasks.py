@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from documents import services, stepup
+from documents import selectors, services, stepup
 from documents.choices import SignatureStatus
 from documents.errors import Conflict, Forbidden, InvalidInput, NotFound, OtpLocked
 from documents.models import Document, Receipt
@@ -29,6 +29,7 @@ from documents.signing import SigningUnavailable
 from documents.templatetags.vanban import ho_ten
 
 from .. import forms
+from ..answer_forms import AnswersForm
 from ..middleware import CONCURRENT_MESSAGE, request_grants
 from .card import decision_context, document_context, document_url
 from .receiving import my_receipts_context
@@ -41,7 +42,8 @@ def _submit(actor, document, data) -> str:
 
 
 def _revise(actor, document, data) -> str:
-    changes = {k: data[k] for k in ("title", "body", "can_cu") if k in data}
+    # ``answers`` only when the reply has forms to answer (TaskView.answers_form).
+    changes = {k: data[k] for k in ("title", "body", "can_cu", "answers") if k in data}
     services.edit_draft(actor=actor, document=document, **changes)
     services.submit(actor=actor, document=document, comment=data.get("comment", ""))
     return _("Đã trình lại dự thảo.")
@@ -207,6 +209,19 @@ class TaskView(generic.FormView):
             return False
         return True
 
+    @property
+    def answers_form(self) -> AnswersForm:
+        """A ward's reply sent back for revision: its form reports' figures, editable with
+        its text (empty, and not shown, on every other step)."""
+        if not hasattr(self, "_answers_form"):
+            obligations: list = []
+            given: dict[int, dict] = {}
+            if self.step == "revise" and isinstance(self.artifact, Document):
+                obligations, given = selectors.draft_answers(self.artifact)
+            data = self.request.POST if self.request.method == "POST" else None
+            self._answers_form = AnswersForm(data, obligations=obligations, given=given)
+        return self._answers_form
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if self.step == "sign":
@@ -227,9 +242,14 @@ class TaskView(generic.FormView):
             return self.form_invalid(form)
         # The claim and the service call stand or fall together: input the service refuses
         # leaves the task where it was, in the queue if it came from there.
+        data = dict(form.cleaned_data)
+        if self.answers_form:
+            if not self.answers_form.is_valid():
+                return self.form_invalid(form)
+            data["answers"] = self.answers_form.answers()
         savepoint = transaction.savepoint()
         try:
-            message = perform(self.step, self.request.user, self.artifact, form.cleaned_data)
+            message = perform(self.step, self.request.user, self.artifact, data)
         except (Conflict, Forbidden, NotFound, InvalidInput, SigningUnavailable) as error:
             transaction.savepoint_rollback(savepoint)
             if isinstance(error, InvalidInput) or error.field is not None:
@@ -242,6 +262,8 @@ class TaskView(generic.FormView):
                     else {error.field: [str(error.detail)]}
                 )
                 for field, field_messages in errors.items():
+                    if self.answers_form.take_errors(field, field_messages):
+                        continue
                     for text in field_messages:
                         form.add_error(field if field in form.fields else None, text)
                 return self.form_invalid(form)
@@ -269,6 +291,7 @@ class TaskView(generic.FormView):
             has_device=stepup.has_device(self.request.user) if self.code_needed else True,
             receipt=receipt,
             decides=self.step in DECISION_STEPS and document is not None,
+            answers_form=self.answers_form,
             **document_context(self.request, document, full=False),
         )
         if context["decides"]:
