@@ -37,7 +37,7 @@ def test_the_block_shows_to_who_may_share_and_a_share_works(world, client):
     page = login(client, "soanthao").get(f"/outgoing/{doc.pk}/")
     html = page.content.decode()
     assert 'data-testid="sharing"' in html and 'data-testid="share-form"' in html
-    assert f'<option value="{TARGET}">' in html
+    assert '<option value="cb.bacson">' in html  # a recipient's
     assert '<option value="soanthao">' not in html  # not oneself
     assert '<option value="admin">' not in html  # not on the org chart
     purposes = re.findall(r'<select id="share-purpose".*?</select>', html, flags=re.S)[0]
@@ -191,3 +191,42 @@ def test_viewflow_reads_no_guardian_rows_on_our_pages(world, client):
         sql = [q["sql"] for q in queries.captured_queries]
         assert not [q for q in sql if "guardian_groupobjectpermission" in q], url
         assert len(sql) < 60, (url, len(sql))
+
+
+def test_the_form_names_the_people_near_the_document_and_takes_anyone_typed(
+    world, client, monkeypatch
+):
+    # A province's chart is hundreds of thousands of people: the form offers those of the
+    # sharer's organisations, the issuer and the recipients, a bounded number of them.
+    from documents.selectors import shareable_people
+    from orgchart.models import Membership
+    from workflow.views import sharing
+
+    doc = new_draft(title="Kế hoạch xin ý kiến")
+    near = {*doc.recipients.values_list("organization_id", flat=True), doc.issuer_id}
+    near |= set(
+        Membership.objects.active()
+        .filter(user=user("soanthao"))
+        .values_list("organization_id", flat=True)
+    )
+    far = (
+        shareable_people()
+        .exclude(pk__in=Membership.objects.filter(organization_id__in=near).values("user_id"))
+        .order_by("username")
+        .first()
+    )
+    assert far is not None, "the demo has someone away from the seed plan"
+    html = login(client, "soanthao").get(f"/outgoing/{doc.pk}/").content.decode()
+    datalist = html.split('id="share-people"')[1].split("</datalist>")[0]
+    offered = set(re.findall(r'<option value="([^"]+)">', datalist))
+    assert "cb.bacson" in offered and far.username not in offered
+
+    monkeypatch.setattr(sharing, "SHARE_CHOICES_MAX", 3)
+    html = client.get(f"/outgoing/{doc.pk}/").content.decode()
+    datalist = html.split('id="share-people"')[1].split("</datalist>")[0]
+    assert datalist.count("<option ") == 3
+
+    response = client.post(
+        f"/outgoing/{doc.pk}/chia-se/", {"person": far.username, "purpose": "inform"}, follow=True
+    )
+    assert f'data-person="{far.username}" data-purpose="inform"' in response.content.decode()

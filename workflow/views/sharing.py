@@ -43,25 +43,43 @@ def sharing_context(request, document: Document) -> dict:
     if revocable:
         context["shares"] = selectors.shares_of(document)
     if giving:
-        context["people"] = _people_by_organisation(exclude=user)
+        context["people"] = _people_by_organisation(
+            exclude=user, near=_near_organisations(document, grants.member_of)
+        )
     return context
 
 
-def _people_by_organisation(*, exclude) -> list[dict]:
-    """The active people of the org chart, by organisation in the chart's order."""
+#: The people offered by name in the share form; anyone else on the chart is typed in (the
+#: service checks the name): a province's chart has hundreds of thousands of people.
+SHARE_CHOICES_MAX = 300
+
+
+def _near_organisations(document: Document, member_of) -> list[int]:
+    """Where a share usually goes: the sharer's own organisations, the issuer, the recipients."""
+    recipients = document.recipients.exclude(organization_id=None).values_list(
+        "organization_id", flat=True
+    )
+    return sorted({*member_of, document.issuer_id, *recipients})
+
+
+def _people_by_organisation(*, exclude, near: list[int]) -> list[dict]:
+    """The active people of the ``near`` organisations, by organisation in the chart's order,
+    at most ``SHARE_CHOICES_MAX`` of them."""
     memberships = (
         Membership.objects.active()
         .filter(
-            organization__in=Organization.objects.active(),
+            organization__in=Organization.objects.active().filter(pk__in=near),
             user__in=selectors.shareable_people().exclude(pk=exclude.pk),
         )
         .select_related("user", "organization")
         .order_by("organization__order", "organization__code", "user__username")
-    )
+    )[:SHARE_CHOICES_MAX]
     groups: dict[int, dict] = {}
+    seen: set[tuple[int, int]] = set()
     for m in memberships:
         group = groups.setdefault(m.organization_id, {"organization": m.organization, "people": []})
-        if m.user not in group["people"]:
+        if (m.organization_id, m.user_id) not in seen:
+            seen.add((m.organization_id, m.user_id))
             group["people"].append(m.user)
     return list(groups.values())
 
