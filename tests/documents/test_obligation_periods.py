@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -325,3 +326,15 @@ def test_the_rollup_takes_the_same_queries_for_one_or_many_organisations_and_per
             assert rollup(plan).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_wards_copy_offers_the_next_period_and_the_answer_names_it(dispatched, client):
+    (report,) = dispatched.obligations.all()
+    h1 = report.periods()[0]
+    receipt = receipt_for(dispatched, "bacson")
+    client.force_login(user("cb.bacson"))
+    html = client.get(f"/outgoing/{dispatched.pk}/").content.decode()
+    assert f'data-testid="owed-period">{h1.label}<' in html
+    response = client.get(f"{reverse('outgoing:create')}?tra-loi={receipt.pk}&yeu-cau={report.pk}")
+    assert response.status_code == 200
+    assert response.context["form"].initial["title"] == f"Báo cáo kết quả thực hiện {h1.label}"
