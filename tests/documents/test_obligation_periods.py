@@ -338,3 +338,27 @@ def test_the_wards_copy_offers_the_next_period_and_the_answer_names_it(dispatche
     response = client.get(f"{reverse('outgoing:create')}?tra-loi={receipt.pk}&yeu-cau={report.pk}")
     assert response.status_code == 200
     assert response.context["form"].initial["title"] == f"Báo cáo kết quả thực hiện {h1.label}"
+
+
+def test_the_rollup_page_shows_the_period_chosen_the_current_one_by_default(
+    dispatched, client, django_capture_on_commit_callbacks
+):
+    (report,) = dispatched.obligations.all()
+    h1, h2 = report.periods()
+    answer(dispatched, "bacson", report, django_capture_on_commit_callbacks)
+    client.force_login(user("vanthu"))
+    url = f"/outgoing/{dispatched.pk}/theo-doi-thuc-hien/"
+    html = client.get(url).content.decode()
+    assert 'data-testid="period-chooser"' in html
+    assert f'<option value="{h1.key}" selected>' in html  # not due yet: the current one
+    assert 'data-org="bacson" data-status="fulfilled"' in html
+    later = client.get(f"{url}?ky-{report.pk}={h2.key}").content.decode()
+    assert f'<option value="{h2.key}" selected>' in later
+    assert 'data-org="bacson" data-status="pending"' in later
+    assert 'data-status="fulfilled"' not in later
+    # The chase reminds whoever owes the current period or an earlier one: not bacson.
+    assert "Đôn đốc 2 đơn vị chưa nộp" in later
+    export = client.get(
+        f"/outgoing/{dispatched.pk}/theo-doi-thuc-hien.xlsx?ky-{report.pk}={h2.key}"
+    )
+    assert export.status_code == 200

@@ -68,22 +68,30 @@ def _chosen_periods(request) -> dict[str, str]:
     }
 
 
-def _in_periods(rollups: list[Rollup], chosen: dict[str, str]) -> list[tuple[Rollup, list]]:
+def _in_periods(rollups: list[Rollup], chosen: dict[str, str]) -> list[tuple[Rollup, list, int]]:
     """Each recurring obligation narrowed to the period chosen (else its current one), with
-    the choices of its period chooser; a one-off one as it is."""
+    the choices of its period chooser and how many organisations its chase reminds (those
+    that owe the current period or an earlier one, as services.chase_obligations does); a
+    one-off one as it is."""
     today = timezone.localdate()
-    result: list[tuple[Rollup, list]] = []
+    result: list[tuple[Rollup, list, int]] = []
     for row in rollups:
         if not row.periods:
-            result.append((row, []))
+            result.append((row, [], row.counts["pending"]))
             continue
+        now = row.current(today).index
+        owing = {
+            r.item.organization_id
+            for r in row.items
+            if r.item.period <= now and r.status in (S.PENDING, S.OVERDUE)
+        }
         period = row.obligation.period_by_key(chosen.get(f"ky-{row.obligation.pk}"))
         period = period or row.current(today)
         choices = [
             {"key": p.key, "label": p.label, "due": p.due, "active": p == period}
             for p in row.periods
         ]
-        result.append((row.of_period(period), choices))
+        result.append((row.of_period(period), choices, len(owing)))
     return result
 
 
@@ -103,7 +111,7 @@ def _context(request, pk: int) -> dict:
     document, whole = selectors.rollup(request.user, pk, grants)
     chosen = _chosen_periods(request)
     narrowed = _in_periods(whole, chosen)
-    rollups = [row for row, _choices in narrowed]
+    rollups = [row for row, _choices, _owing in narrowed]
     show = _shown(request)
     replies = {r.item.reply_id for row in rollups for r in row.items if r.item.reply_id}
     # One query, whatever the number of replies: which of them this person may open.
@@ -117,7 +125,7 @@ def _context(request, pk: int) -> dict:
     # The same check as create_draft's: only the issuer's drafters draft its report.
     may_compile = grants.has(document.issuer_id, RoleCode.DRAFTER)
     obligations, charts = [], []
-    for row, choices in narrowed:
+    for row, choices, owing in narrowed:
         figures = _figures(row)
         for r in row.items:
             r.label = S(r.status).label  # type: ignore[attr-defined]
@@ -149,7 +157,8 @@ def _context(request, pk: int) -> dict:
                 "figures": figures,
                 "items": shown,
                 "chart_id": chart_id,
-                "can_chase": may_chase and figures["pending"] > 0,
+                "can_chase": may_chase and owing > 0,
+                "owing": owing,
                 "periods": choices,
                 "period": next((c for c in choices if c["active"]), None),
                 "period_param": f"ky-{row.obligation.pk}",
