@@ -28,6 +28,8 @@ from documents.services.obligations import EVERY_EXECUTING
 from documents.templatetags.vanban import ho_ten
 from orgchart.models import Organization
 
+from .report_fields import day_field, form_fields
+
 User = get_user_model()
 
 
@@ -278,34 +280,6 @@ GROUP_PURPOSES = {"superiors": Purpose.REPORT}
 OBLIGATION_ROWS = 2
 
 
-#: The mark that makes a report field text instead of a number, typed at the end of its line.
-TEXT_MARK = "(chữ)"
-
-
-def form_fields(text: str) -> list[dict]:
-    """A form report's fields from the lines the drafter typed; the service checks them."""
-    fields = []
-    for line in text.splitlines():
-        label = " ".join(line.split())
-        if not label:
-            continue
-        kind = "number"
-        if label.lower().endswith(TEXT_MARK):
-            label, kind = label[: -len(TEXT_MARK)].strip(), "text"
-        fields.append({"label": label, "type": kind})
-    return fields
-
-
-def _day(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm")}),
-        **kwargs,
-    )
-
-
 class ObligationRows:
     """What the draft asks of its recipients that act (design §15.5): a plan of their own or a
     report, its title and due date, from every recipient to execute unless some are chosen.
@@ -325,11 +299,11 @@ class ObligationRows:
             self.fields[f"obl_title_{n}"] = forms.CharField(
                 label=_("Nội dung yêu cầu"), required=False, max_length=255
             )
-            self.fields[f"obl_due_{n}"] = _day(_("Hạn nộp"))
+            self.fields[f"obl_due_{n}"] = day_field(_("Hạn nộp"))
             self.fields[f"obl_recur_{n}"] = forms.ChoiceField(
                 label=_("Định kỳ"), choices=Recurrence.choices, required=False
             )
-            self.fields[f"obl_until_{n}"] = _day(
+            self.fields[f"obl_until_{n}"] = day_field(
                 _("Đến ngày"),
                 help_text=_(
                     "Hạn nộp cuối cùng khi báo cáo định kỳ; để trống: đến hết năm của hạn nộp "
