@@ -31,7 +31,8 @@ recall_exchanged = Signal()
 
 #: Sent inside the chase of one obligation's laggards (services.chase_obligations), before its
 #: events are written. kwargs: ``document``, ``obligation``, ``receipts`` (the copies whose
-#: organisation still owes it), ``overdue`` (its due date has passed), ``actor``. A receiver
+#: organisation still owes it), ``overdue`` (a due date owed has passed), ``owed`` (each copy's
+#: open items up to the current period, by the copy's id), ``actor``. A receiver
 #: answers with the ids of the copies it reminded now: a copy reminded today already (by the
 #: daily reminders or an earlier chase) is not reminded twice, and not counted as chased.
 obligations_chased = Signal()

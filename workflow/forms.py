@@ -23,9 +23,12 @@ from documents.models import (
     Urgency,
 )
 from documents.obligations import ObligationKind
+from documents.periods import Recurrence
 from documents.services.obligations import EVERY_EXECUTING
 from documents.templatetags.vanban import ho_ten
 from orgchart.models import Organization
+
+from .report_fields import day_field, form_fields
 
 User = get_user_model()
 
@@ -277,24 +280,6 @@ GROUP_PURPOSES = {"superiors": Purpose.REPORT}
 OBLIGATION_ROWS = 2
 
 
-#: The mark that makes a report field text instead of a number, typed at the end of its line.
-TEXT_MARK = "(chữ)"
-
-
-def form_fields(text: str) -> list[dict]:
-    """A form report's fields from the lines the drafter typed; the service checks them."""
-    fields = []
-    for line in text.splitlines():
-        label = " ".join(line.split())
-        if not label:
-            continue
-        kind = "number"
-        if label.lower().endswith(TEXT_MARK):
-            label, kind = label[: -len(TEXT_MARK)].strip(), "text"
-        fields.append({"label": label, "type": kind})
-    return fields
-
-
 class ObligationRows:
     """What the draft asks of its recipients that act (design §15.5): a plan of their own or a
     report, its title and due date, from every recipient to execute unless some are chosen.
@@ -314,12 +299,15 @@ class ObligationRows:
             self.fields[f"obl_title_{n}"] = forms.CharField(
                 label=_("Nội dung yêu cầu"), required=False, max_length=255
             )
-            self.fields[f"obl_due_{n}"] = forms.DateField(
-                label=_("Hạn nộp"),
-                required=False,
-                input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                widget=forms.DateInput(
-                    format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm")}
+            self.fields[f"obl_due_{n}"] = day_field(_("Hạn nộp"))
+            self.fields[f"obl_recur_{n}"] = forms.ChoiceField(
+                label=_("Định kỳ"), choices=Recurrence.choices, required=False
+            )
+            self.fields[f"obl_until_{n}"] = day_field(
+                _("Đến ngày"),
+                help_text=_(
+                    "Hạn nộp cuối cùng khi báo cáo định kỳ; để trống: đến hết năm của hạn nộp "
+                    "đầu tiên."
                 ),
             )
             self.fields[f"obl_orgs_{n}"] = forms.MultipleChoiceField(
@@ -342,7 +330,10 @@ class ObligationRows:
     def obligation_rows(self):
         bound = cast(forms.Form, self)
         return [
-            [bound[f"obl_{part}_{n}"] for part in ("kind", "title", "due", "orgs", "form")]
+            [
+                bound[f"obl_{part}_{n}"]
+                for part in ("kind", "title", "due", "recur", "until", "orgs", "form")
+            ]
             for n in range(1, OBLIGATION_ROWS + 1)
         ]
 
@@ -366,12 +357,14 @@ class ObligationRows:
             kind = data.get(f"obl_kind_{n}") or ""
             if not kind:
                 continue
-            due = data.get(f"obl_due_{n}")
+            due, until = data.get(f"obl_due_{n}"), data.get(f"obl_until_{n}")
             items.append(
                 {
                     "kind": kind,
                     "title": data.get(f"obl_title_{n}") or "",
                     "due": due.isoformat() if due else "",
+                    "recurrence": data.get(f"obl_recur_{n}") or "",
+                    "until": until.isoformat() if until else None,
                     "organizations": data.get(f"obl_orgs_{n}") or EVERY_EXECUTING,
                     "form": form_fields(data.get(f"obl_form_{n}") or ""),
                 }

@@ -62,15 +62,20 @@ def notify_chased(sender, document, receipts, actor, **kwargs) -> None:
 
 
 @receiver(obligations_chased)
-def remind_chased(sender, document, obligation, receipts, overdue, actor, **kwargs) -> set[int]:
+def remind_chased(
+    sender, document, obligation, receipts, overdue, actor, owed=None, **kwargs
+) -> set[int]:
     """Inside the chase's transaction: each organisation that owes the obligation gets the
-    daily reminder's own notice, unless it had it today; the ids of those reminded now."""
+    daily reminder's own notice (of the periods it owes, overdue when the earliest is),
+    unless it had it today; the ids of those reminded now."""
     today = timezone.localdate()
-    return {
-        receipt.pk
-        for receipt in receipts
-        if tasks.remind_owing(receipt, [obligation], today, overdue=overdue)
-    }
+    reminded = set()
+    for receipt in receipts:
+        items = (owed or {}).get(receipt.pk) or [obligation]
+        late = items[0].due < today if owed else overdue
+        if tasks.remind_owing(receipt, items, today, overdue=late):
+            reminded.add(receipt.pk)
+    return reminded
 
 
 #: What the chased copy is asked for, in the notification's words.

@@ -442,7 +442,8 @@ def _remind(
 @shared_task(**RETRYING)
 def remind_obligations(on: str | None = None) -> int:
     """Remind the organisations that owe a plan or a report (the document's obligations): in
-    the days before its due date, then every day after it, for a while. One reminder per
+    the days before its due date (each period's, for a recurring report), then every day
+    after it, for a while. One reminder per
     copy, kind and day (``Reminder``), so per organisation and document, whatever else chased
     it that day; the ward's leaders and the copy's chủ trì are told."""
     today = datetime.date.fromisoformat(on) if on else timezone.localdate()

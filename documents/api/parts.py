@@ -11,7 +11,9 @@ from documents import selectors
 from documents.choices import Urgency
 from documents.lifecycle import SIDE_TASKS
 from documents.obligations import ItemStatus, ObligationKind
+from documents.periods import Recurrence
 from documents.selectors.search import RESULT_KINDS
+from orgchart.models import Organization
 
 
 class FormFieldSerializer(serializers.Serializer):
@@ -25,16 +27,65 @@ class FormFieldSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["number", "text"], default="number")
 
 
+class ObligationInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ObligationKind.choices)
+    title = serializers.CharField(max_length=255)
+    due = serializers.DateField(help_text="the due date, the first one when it recurs")
+    recurrence = serializers.ChoiceField(
+        choices=Recurrence.choices,
+        required=False,
+        allow_blank=True,
+        help_text='"" once (the default), or again every month, quarter, half-year or year '
+        "from `due` on",
+    )
+    until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="a recurring obligation's last due date: by default 31 December of the first "
+        "due date's year, at most 5 years after it",
+    )
+    organizations = serializers.ListField(
+        child=serializers.CharField(max_length=Organization._meta.get_field("code").max_length),
+        max_length=500,
+        help_text="codes of recipients that execute",
+    )
+    form = FormFieldSerializer(  # type: ignore[call-arg]  # max_length goes to ListSerializer
+        many=True,
+        required=False,
+        max_length=30,
+        help_text="a form report: the figures and answers each reply gives as data",
+    )
+
+
+class PeriodSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="2023-06, 2023-Q2, 2023-H1 or 2023")
+    label = serializers.CharField(  # type: ignore[assignment]  # a field
+        help_text="tháng 6/2023, quý II/2023, 6 tháng đầu năm 2023, …"
+    )
+    due = serializers.DateField()
+
+
 class OwedSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="the obligation's id, for `fulfils`")
     kind = serializers.ChoiceField(choices=ObligationKind.choices)
     title = serializers.CharField()
-    due = serializers.DateField()
+    due = serializers.DateField(help_text="the due date of the period owed")
     status = serializers.ChoiceField(choices=ItemStatus.choices)
+    period = serializers.CharField(
+        allow_null=True,
+        help_text="a recurring obligation: the key of the next period not yet fulfilled (for "
+        "`fulfils_periods`); null for a one-off one",
+    )
+    period_label = serializers.CharField(allow_blank=True)
 
 
 class ObligationItemSerializer(serializers.Serializer):
     organization = serializers.CharField(source="item.organization.code")
+    period = serializers.CharField(
+        source="period_.key", allow_null=True, help_text="the period's key; null for a one-off"
+    )
+    period_label = serializers.CharField(source="period_.label", allow_blank=True)
+    due = serializers.DateField(source="item.due", help_text="the period's due date")
     status = serializers.ChoiceField(choices=ItemStatus.choices)
     document = serializers.IntegerField(source="item.reply_id", allow_null=True)
     fulfilled_at = serializers.DateTimeField(source="item.fulfilled_at", allow_null=True)
@@ -56,7 +107,14 @@ class ObligationSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="obligation.pk")
     kind = serializers.ChoiceField(choices=ObligationKind.choices, source="obligation.kind")
     title = serializers.CharField(source="obligation.title")
-    due = serializers.DateField(source="obligation.due")
+    due = serializers.DateField(source="obligation.due", help_text="the first due date")
+    recurrence = serializers.ChoiceField(
+        choices=Recurrence.choices, source="obligation.recurrence", allow_blank=True
+    )
+    until = serializers.DateField(source="obligation.until", allow_null=True)
+    periods = PeriodSerializer(
+        many=True, help_text="every period of a recurring obligation; empty for a one-off"
+    )
     form = serializers.ListField(
         child=serializers.DictField(), source="obligation.form", help_text="{key, label, type}"
     )

@@ -118,6 +118,18 @@ obligation's issuer (else 400 on `recipients`); the copy answered becomes one of
 reply replaces an earlier one in the roll-up (`document` names the latest). Receipts carry
 `obligations: [{id, kind, title, due, status}]`, what their organisation owes.
 
+**Recurring obligations.** An obligation may add `recurrence` (`monthly`, `quarterly`,
+`half_yearly`, `yearly`; `""` once, the default) and `until` (its last due date: by default
+31 December of the first due date's year, at most 5 years on); period n falls due n months,
+quarters, half-years or years after `due` (the day kept, or the month's last). Each
+organisation then owes an item per period, and each item carries `period` (its key: `2023-06`,
+`2023-Q2`, `2023-H1`, `2023`; null once), `period_label` ("6 tháng đầu năm 2023") and `due`.
+A reply answers one period of each obligation it fulfils: by default the earliest its issuer
+has not fulfilled yet, or the one named in `fulfils_periods: {"<obligation id>": "<key>"}`
+(400 for a key the obligation does not have); a later reply for the same period replaces the
+earlier one. `?period=<key>` narrows the roll-up to that period, and the compile action takes
+`?period=` too (by default the current period: the first not yet due, else the last).
+
 **Registers.** `GET /api/v1/registers/?organization=<code>&direction=outgoing|incoming&year=YYYY`
 (year defaults to this one; `secret=true` for the secret book; `from`/`to` dates narrow it to
 what was registered between them) answers the sổ đăng ký's rows in number order, paginated:

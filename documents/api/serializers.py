@@ -25,7 +25,6 @@ from documents.models import (
     SignatureStatus,
     Urgency,
 )
-from documents.obligations import ObligationKind
 from orgchart.models import Organization, OrganizationKind, RoleCode
 from orgchart.selectors import GROUP_CODES
 
@@ -33,6 +32,7 @@ from .parts import (  # noqa: F401  # re-exported for the views
     AuditEventSerializer,
     FormFieldSerializer,
     HandlingSerializer,
+    ObligationInSerializer,
     ObligationSerializer,
     OwedSerializer,
     SearchResultSerializer,
@@ -247,21 +247,6 @@ class RecipientInSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Purpose.choices)
 
 
-class ObligationInSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ObligationKind.choices)
-    title = serializers.CharField(max_length=255)
-    due = serializers.DateField()
-    organizations = serializers.ListField(
-        child=organization_code(), max_length=500, help_text="codes of recipients that execute"
-    )
-    form = FormFieldSerializer(  # type: ignore[call-arg]  # max_length goes to ListSerializer
-        many=True,
-        required=False,
-        max_length=30,
-        help_text="a form report: the figures and answers each reply gives as data",
-    )
-
-
 class DocumentWriteSerializer(serializers.Serializer):
     """Everything a drafter may set. On PATCH every field is optional."""
 
@@ -300,6 +285,13 @@ class DocumentWriteSerializer(serializers.Serializer):
         required=False,
         max_length=50,
         help_text="ids of that receipt's obligations this document fulfils",
+    )
+    fulfils_periods = serializers.DictField(
+        child=serializers.CharField(max_length=10),
+        required=False,
+        help_text="the period answered of a recurring obligation in `fulfils`, "
+        '{"<obligation id>": "<period key>"} (2023-06, 2023-Q2, 2023-H1, 2023); left out, '
+        "the earliest period the issuer has not fulfilled yet",
     )
     answers = serializers.DictField(
         child=serializers.DictField(

@@ -4,7 +4,7 @@ documents.lifecycle), shares, a copy's handling, the inbox and the overdue list.
 from ..lifecycle import TASK_KINDS
 from .handling import HANDLING_PREFETCH, Handling, handling_of, prefetch_handling
 from .inbox import open_tasks
-from .obligations import Owing, owed, owing, owing_copies, rollup
+from .obligations import Owing, in_period, owed, owing, owing_copies, rollup
 from .overdue import late_q, overdue_receipts, working_day_cutoff
 from .permissions import Authorization, allowed_actions, authorize, can, decide, lifecycle_of
 from .receipts import receipt_table
@@ -52,6 +52,7 @@ __all__ = [
     "get_visible_receipt",
     "handling_of",
     "held_shares",
+    "in_period",
     "incoming_receipts",
     "is_issuer_side",
     "is_visible",

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orgchart.selectors import Grants, grants_of
 
-from ..errors import Forbidden
+from ..errors import Forbidden, InvalidInput
 from ..lifecycle import NOT_RECALLED
 from ..models import Document, Receipt, ReceiptStatus
 from ..obligations import Answer, ItemStatus, Obligation, ObligationItem
+from ..periods import Period, current
 from ..report_forms import totals
 from .visibility import get_visible_document, is_issuer_side
 
@@ -26,6 +28,10 @@ class ItemRow:
     #: A form report's answers given by the reply that fulfilled the item.
     answers: dict | None = None
 
+    @property
+    def period_(self) -> Period:
+        return self.item.period_of
+
 
 @dataclass
 class Rollup:
@@ -34,6 +40,23 @@ class Rollup:
     counts: dict[str, int] = field(default_factory=dict)
     #: A form report's number fields summed over the answers in the roll-up.
     totals: dict = field(default_factory=dict)
+
+    @property
+    def periods(self) -> list[Period]:
+        """A recurring obligation's periods (none for a one-off one)."""
+        periods = self.obligation.periods()
+        return periods if periods[0].key is not None else []
+
+    def current(self, today: datetime.date | None = None) -> Period:
+        return current(self.obligation.periods(), today or timezone.localdate())
+
+    def of_period(self, period: Period) -> Rollup:
+        """The same roll-up for one period: its items, their counts and totals."""
+        rows = [r for r in self.items if r.item.period == period.index]
+        narrowed = Rollup(self.obligation, rows, counts(rows))
+        if self.obligation.form:
+            narrowed.totals = totals(self.obligation.form, [r.answers for r in rows if r.answers])
+        return narrowed
 
 
 def with_items():
@@ -69,10 +92,23 @@ def rollup(user, document_id: int, grants: Grants | None = None) -> tuple[Docume
             rows.append(
                 ItemRow(item, item.status(refused=item.organization_id in refused, today=today))
             )
-        rows.sort(key=lambda r: r.item.organization.name)
+        rows.sort(key=lambda r: (r.item.organization.name, r.item.period))
         result.append(Rollup(obligation, rows, counts(rows)))
     _with_answers(result)
     return document, result
+
+
+def in_period(rollups: list[Rollup], key: str) -> list[Rollup]:
+    """The recurring obligations that have the period ``key``, each narrowed to it; a key no
+    obligation of the document has is refused (400 on ``period``)."""
+    result = []
+    for row in rollups:
+        period = row.obligation.period_by_key(key) if key else None
+        if period is not None:
+            result.append(row.of_period(period))
+    if not result:
+        raise InvalidInput({"period": [_("Văn bản không có kỳ báo cáo này.")]})
+    return result
 
 
 def _with_answers(rollups: list[Rollup]) -> None:
@@ -117,18 +153,28 @@ def owed(receipt: Receipt, today: datetime.date | None = None) -> list[dict]:
     refused = receipt.status == ReceiptStatus.REFUSED
     result = []
     for obligation in receipt.document.obligations.all():
-        for item in obligation.items.all():
-            if item.organization_id == receipt.organization_id:
-                item.obligation = obligation
-                result.append(
-                    {
-                        "id": obligation.pk,
-                        "kind": obligation.kind,
-                        "title": obligation.title,
-                        "due": obligation.due,
-                        "status": item.status(refused=refused, today=today),
-                    }
-                )
+        mine = sorted(
+            (i for i in obligation.items.all() if i.organization_id == receipt.organization_id),
+            key=lambda i: i.period,
+        )
+        if not mine:
+            continue
+        # A recurring one: the period to answer next, the earliest still open (else the
+        # last), as a reply answers by default (services.obligations.answered_periods).
+        item = next((i for i in mine if i.fulfilled_at is None), mine[-1])
+        item.obligation = obligation
+        period = item.period_of
+        result.append(
+            {
+                "id": obligation.pk,
+                "kind": obligation.kind,
+                "title": obligation.title,
+                "due": item.due,
+                "status": item.status(refused=refused, today=today),
+                "period": period.key,
+                "period_label": period.label,
+            }
+        )
     return result
 
 
@@ -138,8 +184,10 @@ class Owing:
     soon (``near``) or already past (``past``)."""
 
     receipt: Receipt
-    near: list[Obligation] = field(default_factory=list)
-    past: list[Obligation] = field(default_factory=list)
+    #: The items owed, each with its obligation: what and for which period (``title``), by
+    #: when (``due``).
+    near: list[ObligationItem] = field(default_factory=list)
+    past: list[ObligationItem] = field(default_factory=list)
 
 
 def owing(today: datetime.date, *, near_days: int, past_days: int) -> list[Owing]:
@@ -150,17 +198,15 @@ def owing(today: datetime.date, *, near_days: int, past_days: int) -> list[Owing
     items = (
         ObligationItem.objects.filter(
             fulfilled_at__isnull=True,
-            obligation__due__lte=today + datetime.timedelta(days=near_days),
-            obligation__due__gte=today - datetime.timedelta(days=past_days),
+            due__lte=today + datetime.timedelta(days=near_days),
+            due__gte=today - datetime.timedelta(days=past_days),
         )
         .select_related("obligation")
-        .order_by("obligation__due", "obligation__order", "pk")
+        .order_by("due", "obligation__order", "pk")
     )
-    wanted: dict[tuple[int, int], list[Obligation]] = {}
+    wanted: dict[tuple[int, int], list[ObligationItem]] = {}
     for item in items:
-        wanted.setdefault((item.obligation.document_id, item.organization_id), []).append(
-            item.obligation
-        )
+        wanted.setdefault((item.obligation.document_id, item.organization_id), []).append(item)
     if not wanted:
         return []
     documents = {d for d, _ in wanted}
@@ -172,25 +218,33 @@ def owing(today: datetime.date, *, near_days: int, past_days: int) -> list[Owing
     )
     result = []
     for receipt in receipts:
-        obligations = wanted.get((receipt.document_id, receipt.organization_id or 0))
-        if obligations:
+        owed_items = wanted.get((receipt.document_id, receipt.organization_id or 0))
+        if owed_items:
             row = Owing(receipt)
-            for obligation in obligations:
-                (row.past if obligation.due < today else row.near).append(obligation)
+            for item in owed_items:
+                (row.past if item.due < today else row.near).append(item)
             result.append(row)
     return result
 
 
-def owing_copies(document: Document, obligation: Obligation) -> list[Receipt]:
+def owing_copies(
+    document: Document, obligation: Obligation, today: datetime.date | None = None
+) -> list[Receipt]:
     """The copies of ``document`` whose organisation has not yet fulfilled ``obligation``
-    (pending or overdue), leaving out those that refused the document: the ones to chase.
-    One query."""
-    owing_orgs = ObligationItem.objects.filter(
-        obligation=obligation, fulfilled_at__isnull=True
-    ).values("organization_id")
+    (pending or overdue) for its current period or an earlier one, leaving out those that
+    refused the document: the ones to chase. Periods to come are not chased. One query."""
+    now = current(obligation.periods(), today or timezone.localdate())
+    owing_orgs = open_items(obligation, now).values("organization_id")
     return list(
         Receipt.objects.filter(NOT_RECALLED.q(), document=document, organization_id__in=owing_orgs)
         .exclude(status=ReceiptStatus.REFUSED)
         .select_related("organization", "assignee")
         .order_by("organization__name", "pk")
     )
+
+
+def open_items(obligation: Obligation, upto: Period):
+    """The items of ``obligation`` not yet fulfilled, for the period ``upto`` and before."""
+    return ObligationItem.objects.filter(
+        obligation=obligation, fulfilled_at__isnull=True, period__lte=upto.index
+    ).order_by("organization_id", "period")

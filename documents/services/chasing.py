@@ -16,8 +16,10 @@ from .. import audit
 from ..errors import Conflict, InvalidInput, NotFound
 from ..lifecycle import RECEIPT
 from ..models import AuditEvent, Document, Receipt
-from ..obligations import Obligation
+from ..obligations import Obligation, ObligationItem
+from ..periods import current
 from ..selectors import authorize, owing_copies
+from ..selectors.obligations import open_items
 from ..signals import obligations_chased, receipts_chased
 from .core import _lock_document, step_transaction
 
@@ -112,12 +114,19 @@ def chase_obligations(*, actor, document: Document | int, obligation: int) -> Ob
         asked = Obligation.objects.filter(document=document, pk=obligation).first()
         if asked is None:
             raise NotFound()
-        copies = owing_copies(document, asked)
+        today = timezone.localdate()
+        copies = owing_copies(document, asked, today)
         if not copies:
             raise Conflict(
                 _("Không còn đơn vị nào phải nộp: không có ai để đôn đốc."),
                 code="nothing_to_chase",
             )
+        # What each still owes, up to the current period: a recurring report's past periods
+        # are chased, those to come are not.
+        items: dict[int, list[ObligationItem]] = {}
+        for item in open_items(asked, current(asked.periods(), today)):
+            item.obligation = asked
+            items.setdefault(item.organization_id, []).append(item)
         for receipt in copies:
             receipt.document = document
         answers = obligations_chased.send(
@@ -125,7 +134,8 @@ def chase_obligations(*, actor, document: Document | int, obligation: int) -> Ob
             document=document,
             obligation=asked,
             receipts=copies,
-            overdue=asked.due < timezone.localdate(),
+            overdue=any(i.due < today for owed in items.values() for i in owed),
+            owed={r.pk: items.get(r.organization_id or 0, []) for r in copies},
             actor=actor,
         )
         reminded: set[int] = set()

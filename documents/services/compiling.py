@@ -12,6 +12,7 @@ from ..choices import DocType
 from ..errors import InvalidInput, NotFound
 from ..models import Document, Receipt
 from ..obligations import ItemStatus
+from ..periods import Period
 from ..selectors import rollup
 from .drafting import create_draft
 
@@ -19,17 +20,25 @@ from .drafting import create_draft
 _DONE = {ItemStatus.FULFILLED: "đúng hạn", ItemStatus.FULFILLED_LATE: "nộp muộn"}
 
 
-def compile_report(*, actor, document: Document | int, obligation: int) -> Document:
+def compile_report(
+    *, actor, document: Document | int, obligation: int, period: str | None = None
+) -> Document:
     """A draft Báo cáo of the document's issuer, addressed to its parent organisation, that
     lists every organisation's result under ``obligation`` (the roll-up's statuses) and cites
-    exactly the replies that fulfilled it (the issuer's own copies of them, as Căn cứ). Only
-    the issuer side reads the roll-up (404/403 as there); only its drafters draft (403); an
-    obligation of another document is not found."""
+    exactly the replies that fulfilled it (the issuer's own copies of them, as Căn cứ). A
+    recurring obligation is compiled for one period: ``period`` by its key, else the current
+    one (the first not yet due, else the last). Only the issuer side reads the roll-up
+    (404/403 as there); only its drafters draft (403); an obligation of another document is
+    not found; a period it does not have is a field error."""
     document_id: int = document if isinstance(document, int) else document.pk
     asked, rollups = rollup(actor, document_id)
-    row = next((r for r in rollups if r.obligation.pk == obligation), None)
-    if row is None:
+    whole = next((r for r in rollups if r.obligation.pk == obligation), None)
+    if whole is None:
         raise NotFound()
+    chosen = whole.obligation.period_by_key(period) if period else whole.current()
+    if chosen is None:
+        raise InvalidInput({"period": [_("Yêu cầu không có kỳ báo cáo này.")]})
+    row = whole.of_period(chosen)
     issuer = asked.issuer
     parent = issuer.parent
     if parent is None:
@@ -43,8 +52,10 @@ def compile_report(*, actor, document: Document | int, obligation: int) -> Docum
         actor=actor,
         issuer=issuer,
         doc_type=DocType.BC,
-        title=f"Kết quả thực hiện {_kind_and_number(asked)}",
-        body=_body(asked, row, done, Document.objects.in_bulk(replies)),
+        title=" ".join(
+            filter(None, [f"Kết quả thực hiện {_kind_and_number(asked)}", chosen.label])
+        ),
+        body=_body(asked, row, chosen, done, Document.objects.in_bulk(replies)),
         authority_prefix=asked.authority_prefix,
         collective_name=asked.collective_name,
         signer_title=asked.signer_title,
@@ -61,16 +72,17 @@ def _kind_and_number(document: Document) -> str:
     return f"{kind} số {document.symbol}"
 
 
-def _body(document: Document, row, done, replies: dict[int, Document]) -> str:
+def _body(document: Document, row, period: Period, done, replies: dict[int, Document]) -> str:
     """The report's text in the sheet's own structure: parts (I., II., III.) and one
     sentence per organisation, so each prints as a line of its own."""
     counts = row.counts
+    owed = " ".join(filter(None, [row.obligation.title, period.label]))
     issued = timezone.localtime(document.issued_at) if document.issued_at else None
     on = f" ngày {issued:%d/%m/%Y}" if issued else ""
     summary = (
         f"Thực hiện {_kind_and_number(document)}{on} của {document.issuer.name} "
-        f"về {document.title}, {counts['total']} đơn vị phải nộp {row.obligation.title} "
-        f"(hạn {row.obligation.due:%d/%m/%Y}). Đến nay đã nhận {len(done)} "
+        f"về {document.title}, {counts['total']} đơn vị phải nộp {owed} "
+        f"(hạn {period.due:%d/%m/%Y}). Đến nay đã nhận {len(done)} "
         f"(đúng hạn {counts['fulfilled']}, nộp muộn {counts['late']}); "
         f"chưa nộp {counts['pending']}; từ chối {counts['refused']}."
     )

@@ -194,6 +194,7 @@ def create_draft(
     obligations: Iterable[dict] | None = None,
     replies_to: int | None = None,
     fulfils: Iterable[int] = (),
+    fulfils_periods: dict | None = None,
     answers: dict | None = None,
     can_cu: str = "",
 ) -> Document:
@@ -225,14 +226,15 @@ def create_draft(
         executing=executing_recipients(recipient_rows or []),
         errors=errors,
     )
-    answered, fulfilled = clean_reply(
+    answered = clean_reply(
         replies_to,
         list(fulfils),
         issuer=issuer,
         addressed=[r.organization for r in recipient_rows or [] if r.organization],
         errors=errors,
+        periods=fulfils_periods,
     )
-    given = clean_answers(answers, fulfilled, errors)
+    given = clean_answers(answers, answered.fulfils, errors)
     if errors:
         raise InvalidInput(errors)
     with step_transaction():
@@ -242,7 +244,7 @@ def create_draft(
         if reference_rows:
             document.references.set(reference_rows)
         save_obligations(document, duties)
-        save_reply(document, answered, fulfilled, given)
+        save_reply(document, answered, given)
         document.participants.add(actor)
         audit.record(
             actor=actor,
@@ -294,7 +296,7 @@ def edit_draft(*, actor, document: Document, **changes) -> Document:
 
 
 #: What a draft says of the work it asks for or answers (services.obligations).
-_ANSWERS = ("obligations", "replies_to", "fulfils", "answers")
+_ANSWERS = ("obligations", "replies_to", "fulfils", "fulfils_periods", "answers")
 
 
 def _clean_answers(document: Document, changes: dict, recipient_rows, errors) -> dict:
@@ -308,7 +310,7 @@ def _clean_answers(document: Document, changes: dict, recipient_rows, errors) ->
             executing=executing_recipients(recipients),
             errors=errors,
         )
-    if {"replies_to", "fulfils", "answers"} & set(changes):
+    if {"replies_to", "fulfils", "fulfils_periods", "answers"} & set(changes):
         current = getattr(document, "reply", None)
         replies_to = changes.get("replies_to", current.receipt_id if current else None)
         fulfils = changes.get(
@@ -317,15 +319,33 @@ def _clean_answers(document: Document, changes: dict, recipient_rows, errors) ->
         given = changes.get(
             "answers", {a.obligation_id: a.values for a in current.answers.all()} if current else {}
         )
-        receipt, fulfilled = clean_reply(
+        if "fulfils_periods" in changes:
+            periods = changes["fulfils_periods"]
+        else:
+            kept = {str(i) for i in fulfils or []}
+            periods = {k: v for k, v in _named_periods(current).items() if k in kept}
+        answered = clean_reply(
             replies_to,
             list(fulfils or []),
             issuer=document.issuer,
             addressed=[r.organization for r in recipients if r.organization],
             errors=errors,
+            periods=periods,
         )
-        answers["reply"] = (receipt, fulfilled, clean_answers(given, fulfilled, errors))
+        answers["reply"] = (answered, clean_answers(given, answered.fulfils, errors))
     return answers
+
+
+def _named_periods(reply) -> dict[str, str]:
+    """The periods a reply answers, by key, as an edit that leaves them alone keeps them."""
+    if reply is None:
+        return {}
+    named = {}
+    for obligation in reply.obligations.all():
+        key = obligation.period(reply.period_for(obligation.pk)).key
+        if key is not None:
+            named[str(obligation.pk)] = key
+    return named
 
 
 def add_attachment(
@@ -391,7 +411,9 @@ def _snapshot(document: Document) -> dict:
                 "kind": o.kind,
                 "title": o.title,
                 "due": o.due.isoformat(),
-                "organizations": sorted(i.organization.code for i in o.items.all()),
+                "recurrence": o.recurrence,
+                "until": o.until.isoformat() if o.until else None,
+                "organizations": sorted({i.organization.code for i in o.items.all()}),
                 "form": o.form,
             }
             for o in document.obligations.prefetch_related("items__organization")

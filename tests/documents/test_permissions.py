@@ -409,7 +409,7 @@ def _chase(actor, doc: Document) -> Document:
         document=doc, kind="report", title="Báo cáo kết quả", due=timezone.localdate()
     )
     ObligationItem.objects.bulk_create(
-        ObligationItem(obligation=owed, organization=r.organization)
+        ObligationItem(obligation=owed, organization=r.organization, due=owed.due)
         for r in doc.receipts.select_related("organization")
     )
     return services.chase_obligations(actor=actor, document=doc, obligation=owed.pk).document

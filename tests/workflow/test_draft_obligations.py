@@ -109,3 +109,47 @@ def test_an_organisation_that_does_not_execute_is_refused_in_the_obligations_par
     assert messages and "thanhuy" in messages[0]
     assert messages[0] in text_of(response)
     assert _counts() == before and not Document.objects.filter(title=_form()["title"]).exists()
+
+
+def test_a_recurring_report_is_chosen_on_the_form_and_owed_every_period(drafter, committed):
+    html = drafter.get(URL).content.decode()
+    assert 'name="obl_recur_1"' in html and 'name="obl_until_1"' in html
+    assert "Hằng quý" in html and "6 tháng" in html
+    form = _with_wards(
+        obl_kind_1="report",
+        obl_title_1="Báo cáo kết quả",
+        obl_due_1="15/06/2027",
+        obl_recur_1="half_yearly",
+        obl_until_1="15/12/2028",
+        obl_orgs_1=["bacson", "trungson"],
+    )
+    response = committed(drafter.post, URL, form)
+    assert response.status_code == 302, text_of(response)[:800]
+    (report,) = Obligation.objects.filter(document=_saved())
+    assert (report.recurrence, report.due, report.until) == (
+        "half_yearly",
+        datetime.date(2027, 6, 15),
+        datetime.date(2028, 12, 15),
+    )
+    assert [p.key for p in report.periods()] == ["2027-H1", "2027-H2", "2028-H1", "2028-H2"]
+    assert report.items.filter(organization__code="bacson").count() == 4
+
+
+def test_a_bad_end_is_said_in_the_obligations_part_and_the_choices_stay(drafter):
+    before = _counts()
+    response = drafter.post(
+        URL,
+        _with_wards(
+            obl_kind_1="report",
+            obl_title_1="Báo cáo kết quả",
+            obl_due_1="15/06/2027",
+            obl_recur_1="quarterly",
+            obl_until_1="01/01/2027",
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].obligation_messages
+    html = response.content.decode()
+    assert '<option value="quarterly" selected>' in html
+    assert 'value="01/01/2027"' in html
+    assert _counts() == before

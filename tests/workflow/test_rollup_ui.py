@@ -216,6 +216,7 @@ def _owed_by(n: int, plan: Document, answer: Document) -> Obligation:
         ObligationItem(
             obligation=owed,
             organization=org,
+            due=owed.due,
             reply=None if i % 2 else answer,
             fulfilled_at=None if i % 2 else now,
         )

@@ -74,16 +74,19 @@ def answer_from_copy(request, receipt_id, obligation_id) -> Answer:
     asked = document.issuer
     what = "xây dựng kế hoạch thực hiện" if owed["kind"] == ObligationKind.PLAN else "báo cáo"
     body = f"Thực hiện {cited(receipt)} về {document.title}, {ward.name} {what} như sau:"
+    # A recurring report says which period it reports on: the one the service will record
+    # as answered (the earliest still open), "… 6 tháng đầu năm 2023".
+    title = " ".join(filter(None, [owed["title"], owed["period_label"]]))
     initial = {
         "doc_type": ANSWER_TYPE[ObligationKind(owed["kind"])],
-        "title": owed["title"],
+        "title": title,
         "body": body,
         "org_1": asked.code,
         "org_purpose_1": Purpose.REPORT,
         "reply_to": receipt.pk,
         "reply_fulfils": str(owed["id"]),
     }
-    return Answer(receipt, ward, initial, f"{cited(receipt)}: {owed['title']}")
+    return Answer(receipt, ward, initial, f"{cited(receipt)}: {title}")
 
 
 def answering_issuer(request, receipt_id) -> Organization | None:

@@ -25,6 +25,7 @@ from documents.downloads import file_response
 from documents.errors import Conflict, InvalidInput
 from documents.models import Document
 from documents.obligations import ItemStatus
+from documents.periods import is_key
 from documents.selectors.obligations import Rollup
 from orgchart.models import RoleCode
 
@@ -51,9 +52,48 @@ SLICES = (
 )
 
 
-def rollup_url(document: Document, show: str = "") -> str:
-    query = f"?{urlencode({'loc': show})}" if show else ""
+def rollup_url(document: Document, show: str = "", periods: dict | None = None) -> str:
+    """``periods``: the period chosen of each recurring obligation, ``{"ky-<id>": key}``."""
+    params = {**({"loc": show} if show else {}), **(periods or {})}
+    query = f"?{urlencode(params)}" if params else ""
     return f"{reverse('outgoing:rollup', args=[document.pk])}{query}"
+
+
+def _chosen_periods(request) -> dict[str, str]:
+    """``?ky-<obligation id>=<period key>``: the period shown of each recurring obligation
+    (by default its current one)."""
+    return {
+        name: value
+        for name, value in request.GET.items()
+        if name.startswith("ky-") and name[3:].isdigit() and is_key(value)
+    }
+
+
+def _in_periods(rollups: list[Rollup], chosen: dict[str, str]) -> list[tuple[Rollup, list, int]]:
+    """Each recurring obligation narrowed to the period chosen (else its current one), with
+    the choices of its period chooser and how many organisations its chase reminds (those
+    that owe the current period or an earlier one, as services.chase_obligations does); a
+    one-off one as it is."""
+    today = timezone.localdate()
+    result: list[tuple[Rollup, list, int]] = []
+    for row in rollups:
+        if not row.periods:
+            result.append((row, [], row.counts["pending"]))
+            continue
+        now = row.current(today).index
+        owing = {
+            r.item.organization_id
+            for r in row.items
+            if r.item.period <= now and r.status in (S.PENDING, S.OVERDUE)
+        }
+        period = row.obligation.period_by_key(chosen.get(f"ky-{row.obligation.pk}"))
+        period = period or row.current(today)
+        choices = [
+            {"key": p.key, "label": p.label, "due": p.due, "active": p == period}
+            for p in row.periods
+        ]
+        result.append((row.of_period(period), choices, len(owing)))
+    return result
 
 
 def _figures(row: Rollup) -> dict:
@@ -69,7 +109,10 @@ def _shown(request) -> str:
 
 def _context(request, pk: int) -> dict:
     grants = request_grants(request)
-    document, rollups = selectors.rollup(request.user, pk, grants)
+    document, whole = selectors.rollup(request.user, pk, grants)
+    chosen = _chosen_periods(request)
+    narrowed = _in_periods(whole, chosen)
+    rollups = [row for row, _choices, _owing in narrowed]
     show = _shown(request)
     replies = {r.item.reply_id for row in rollups for r in row.items if r.item.reply_id}
     # One query, whatever the number of replies: which of them this person may open.
@@ -83,7 +126,7 @@ def _context(request, pk: int) -> dict:
     # The same check as create_draft's: only the issuer's drafters draft its report.
     may_compile = grants.has(document.issuer_id, RoleCode.DRAFTER)
     obligations, charts = [], []
-    for row in rollups:
+    for row, choices, owing in narrowed:
         figures = _figures(row)
         for r in row.items:
             r.label = S(r.status).label  # type: ignore[attr-defined]
@@ -115,23 +158,37 @@ def _context(request, pk: int) -> dict:
                 "figures": figures,
                 "items": shown,
                 "chart_id": chart_id,
-                "can_chase": may_chase and figures["pending"] > 0,
+                "can_chase": may_chase and owing > 0,
                 "answers": answers_table(row, shown),
+                "owing": owing,
+                "periods": choices,
+                "period": next((c for c in choices if c["active"]), None),
+                "period_param": f"ky-{row.obligation.pk}",
+                # The other obligations' choices, kept when this one's period changes.
+                "kept": {k: v for k, v in chosen.items() if k != f"ky-{row.obligation.pk}"},
             }
         )
     seen = Counter(r.status for row in rollups for r in row.items)
-    shows = [{"key": "", "label": _("Tất cả"), "url": rollup_url(document), "active": not show}]
+    shows = [
+        {
+            "key": "",
+            "label": _("Tất cả"),
+            "url": rollup_url(document, periods=chosen),
+            "active": not show,
+        }
+    ]
     shows += [
         {
             "key": key,
             "label": status.label,
             "count": seen[status],
-            "url": rollup_url(document, key),
+            "url": rollup_url(document, key, chosen),
             "active": key == show,
         }
         for key, status in SHOWS.items()
     ]
     export = reverse("outgoing:rollup-xlsx", args=[document.pk])
+    query = urlencode({**({"loc": show} if show else {}), **chosen})
     return {
         "document": document,
         "obligations": obligations,
@@ -139,7 +196,7 @@ def _context(request, pk: int) -> dict:
         "shows": shows,
         "show": show,
         "may_compile": may_compile,
-        "export_url": f"{export}?{urlencode({'loc': show})}" if show else export,
+        "export_url": f"{export}?{query}" if query else export,
         "back_url": reverse("outgoing:detail", args=[document.pk]),
         "title": _("Theo dõi thực hiện"),
     }
@@ -210,7 +267,10 @@ class CompileView(LoginRequiredMixin, View):
         document = selectors.get_visible_document(request.user, pk)
         try:
             report = services.compile_report(
-                actor=request.user, document=document, obligation=obligation
+                actor=request.user,
+                document=document,
+                obligation=obligation,
+                period=request.POST.get("period") or None,
             )
         except (InvalidInput, Conflict) as error:
             _said(request, error)
@@ -245,7 +305,6 @@ def workbook(context: dict) -> bytes:
     rows: list[list] = []
     numbered = 0
     for block in context["obligations"]:
-        obligation = block["row"].obligation
         for r in block["items"]:
             numbered += 1
             reply = r.item.reply
@@ -255,14 +314,14 @@ def workbook(context: dict) -> bytes:
             rows.append(
                 [
                     numbered,
-                    obligation.title,
-                    obligation.due,
+                    r.item.title,
+                    r.item.due,
                     r.item.organization.name,
                     str(S(r.status).label),
                     (reply.symbol or None) if reply else None,
                     issued,
                     _local(r.item.fulfilled_at),
-                    *workbook_cells(answer_columns, obligation.pk, r.answers),
+                    *workbook_cells(answer_columns, block["row"].obligation.pk, r.answers),
                 ]
             )
         summed = workbook_totals(answer_columns, block, width)

@@ -356,7 +356,18 @@ class DocumentViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
 
     @extend_schema(
         request=None,
-        parameters=[OBLIGATION_ID],
+        parameters=[
+            OBLIGATION_ID,
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=False,
+                description="a recurring obligation's period to compile, by its key "
+                "(2023-H1, …); by default the current one (the first not yet due, else the "
+                "last); 400 for a period the obligation does not have",
+            ),
+        ],
         responses={201: s.DocumentSerializer, **errors(400, 401, 403, 404)},
         summary="Compile the replies to one obligation into a draft report (issuer's drafter)",
         description=(
@@ -381,6 +392,7 @@ class DocumentViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
             actor=request.user,
             document=document,
             obligation=int(obligation_id or 0),
+            period=request.query_params.get("period") or None,
         )
         return self.out(
             s.DocumentSerializer, _document_rows(Document.objects).get(pk=report.pk), 201

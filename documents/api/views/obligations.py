@@ -3,7 +3,8 @@ chase of the organisations that still owe one."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,14 +14,33 @@ from documents import selectors, services
 from .. import serializers as s
 from .common import ACT, OBLIGATION_ID, READ, ActorMixin, errors
 
+PERIOD = OpenApiParameter(
+    "period",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
+    description="a period's key (2023-06, 2023-Q2, 2023-H1, 2023): only the recurring "
+    "obligations that have it, each with that period's items and counts; 400 when none has",
+)
+
 
 class ObligationsView(ActorMixin, APIView):
     @extend_schema(
-        responses={200: s.ObligationSerializer(many=True), **errors(*READ, 403)},
+        parameters=[PERIOD],
+        responses={200: s.ObligationSerializer(many=True), **errors(*READ, 400, 403)},
         summary="Each obligation with every organisation's status and reply",
+        description=(
+            "One item per organisation and period: a one-off obligation has one period "
+            "(`period` null), a recurring one an item for each of its `periods`, with that "
+            "period's due date; a later reply for the same period replaces the earlier one. "
+            "Without `period` the counts cover every item."
+        ),
     )
     def get(self, request, id: int):
         _document, rows = selectors.rollup(request.user, id, self.grants())
+        key = request.query_params.get("period")
+        if key is not None:
+            rows = selectors.in_period(rows, key)
         return Response(s.ObligationSerializer(rows, many=True).data)
 
 
