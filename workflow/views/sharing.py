@@ -56,7 +56,7 @@ SHARE_CHOICES_MAX = 300
 
 def _near_organisations(document: Document, member_of) -> list[int]:
     """Where a share usually goes: the sharer's own organisations, the issuer, the recipients."""
-    recipients = document.recipients.exclude(organization_id=None).values_list(
+    recipients = document.recipients.filter(organization__isnull=False).values_list(
         "organization_id", flat=True
     )
     return sorted({*member_of, document.issuer_id, *recipients})
