@@ -425,14 +425,23 @@ class DraftForm(ObligationRows, forms.Form):
     #: carried from the copy's page; the service checks both.
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reply_fulfils = forms.CharField(required=False, widget=forms.HiddenInput)
+    #: A recurring obligation's period the answer is for (views.answers.period_choices).
+    reply_period = forms.ChoiceField(
+        label=_("Kỳ báo cáo"),
+        required=False,
+        choices=[],
+        help_text=_("Báo cáo gửi lại cho một kỳ đã nộp thay báo cáo trước của kỳ đó."),
+    )
 
     #: The fields drawn by hand in the recipients' part of the template.
     RECIPIENT_PREFIXES = ("purpose_", "members_", "org_", "name_", "email_")
     OWN_PARTS = (*RECIPIENT_PREFIXES, "obl_", "reply_")
 
-    def __init__(self, *args, issuer: Organization, **kwargs):
+    def __init__(self, *args, issuer: Organization, reply_periods=(), **kwargs):
         super().__init__(*args, **kwargs)
         from orgchart.selectors import recipient_groups, signers_of
+
+        cast(forms.ChoiceField, self.fields["reply_period"]).choices = list(reply_periods)
 
         signer = cast(SignerChoiceField, self.fields["signer"])
         signer.issuer = issuer
@@ -509,6 +518,10 @@ class DraftForm(ObligationRows, forms.Form):
 
     def fulfils(self) -> list[str]:
         return [v for v in (self.cleaned_data.get("reply_fulfils") or "").split(",") if v]
+
+    def fulfils_periods(self) -> dict[str, str] | None:
+        period, fulfils = self.cleaned_data.get("reply_period"), self.fulfils()
+        return {fulfils[0]: period} if period and len(fulfils) == 1 else None
 
     def main_fields(self):
         return [self[name] for name in self.fields if not name.startswith(self.OWN_PARTS)]

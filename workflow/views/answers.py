@@ -14,7 +14,7 @@ from documents import selectors
 from documents.choices import DocType
 from documents.errors import Forbidden, NotFound
 from documents.models import Purpose, Receipt
-from documents.obligations import ObligationKind
+from documents.obligations import ItemStatus, ObligationItem, ObligationKind
 from orgchart.models import Organization, RoleCode
 
 from ..middleware import request_grants
@@ -54,7 +54,36 @@ def cited(receipt: Receipt) -> str:
     return f"{kind} số {document.symbol}{on} của {by}"
 
 
-def answer_from_copy(request, receipt_id, obligation_id) -> Answer:
+def period_choices(issuer: Organization | None, receipt_id, fulfils) -> list[tuple[str, str]]:
+    """The periods a ward may answer a recurring obligation for, each with where it stands
+    ("6 tháng đầu năm 2023 — đã nộp"): a report sent again for a period already fulfilled
+    replaces the earlier one, so the clerk says which period, and the service checks it."""
+    if issuer is None or len(fulfils) != 1:
+        return []
+    try:
+        obligation_id, receipt_pk = int(fulfils[0]), int(receipt_id)
+    except (TypeError, ValueError):
+        return []
+    items = (
+        ObligationItem.objects.filter(
+            obligation_id=obligation_id,
+            organization=issuer,
+            obligation__document__receipts__pk=receipt_pk,
+            obligation__document__receipts__organization=issuer,
+        )
+        .exclude(obligation__recurrence="")
+        .select_related("obligation")
+        .order_by("period")
+    )
+    choices = []
+    for item in items:
+        period = item.period_of
+        state = ItemStatus(item.status(refused=False)).label.lower()
+        choices.append((period.key or "", f"{period.label} — {state}, hạn {item.due:%d/%m/%Y}"))
+    return choices
+
+
+def answer_from_copy(request, receipt_id, obligation_id, period_key=None) -> Answer:
     """The draft form's start when opened from a copy: 404 when the copy is not visible or
     does not owe that obligation, 403 for whoever does not draft for its organisation."""
     receipt = selectors.get_visible_receipt(request.user, receipt_id)
@@ -76,7 +105,11 @@ def answer_from_copy(request, receipt_id, obligation_id) -> Answer:
     body = f"Thực hiện {cited(receipt)} về {document.title}, {ward.name} {what} như sau:"
     # A recurring report says which period it reports on: the one the service will record
     # as answered (the earliest still open), "… 6 tháng đầu năm 2023".
-    title = " ".join(filter(None, [owed["title"], owed["period_label"]]))
+    label, key = owed["period_label"], owed["period"]
+    chosen = document.obligations.get(pk=wanted).period_by_key(period_key) if period_key else None
+    if chosen is not None:
+        label, key = chosen.label, chosen.key
+    title = " ".join(filter(None, [owed["title"], label]))
     initial = {
         "doc_type": ANSWER_TYPE[ObligationKind(owed["kind"])],
         "title": title,
@@ -85,6 +118,7 @@ def answer_from_copy(request, receipt_id, obligation_id) -> Answer:
         "org_purpose_1": Purpose.REPORT,
         "reply_to": receipt.pk,
         "reply_fulfils": str(owed["id"]),
+        "reply_period": key or "",
     }
     return Answer(receipt, ward, initial, f"{cited(receipt)}: {title}")
 

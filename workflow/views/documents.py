@@ -171,15 +171,26 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
         if request.method == "GET" and "tra-loi" in request.GET:
             # Opened from one's own copy: the answer to what it asks (views.answers).
             self.answer = answers.answer_from_copy(
-                request, request.GET.get("tra-loi"), request.GET.get("yeu-cau")
+                request,
+                request.GET.get("tra-loi"),
+                request.GET.get("yeu-cau"),
+                request.GET.get("ky"),
             )
             self.issuer = self.answer.issuer
+            self.reply_periods = answers.period_choices(
+                self.issuer, self.answer.receipt.pk, [self.answer.initial["reply_fulfils"]]
+            )
             owed = selectors.owed_forms(
                 self.issuer, self.answer.receipt.pk, [self.answer.initial["reply_fulfils"]]
             )
         else:
             answering = answers.answering_issuer(request, request.POST.get("reply_to"))
             self.issuer = answering or _drafting_org(request)
+            self.reply_periods = answers.period_choices(
+                answering,
+                request.POST.get("reply_to"),
+                request.POST.get("reply_fulfils", "").split(",")[:MAX_ANSWERED],
+            )
             owed = (
                 selectors.owed_forms(
                     answering,
@@ -201,6 +212,7 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["issuer"] = self.issuer
+        kwargs["reply_periods"] = self.reply_periods
         return kwargs
 
     def form_valid(self, form):
@@ -226,6 +238,7 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                     obligations=form.obligations(),
                     replies_to=data.get("reply_to"),
                     fulfils=form.fulfils(),
+                    fulfils_periods=form.fulfils_periods(),
                     answers=self.answers_form.answers() or None,
                 )
                 for upload, content_type in zip(
@@ -239,26 +252,35 @@ class DraftCreateView(LoginRequiredMixin, generic.FormView):
                         original_name=upload.name,
                     )
         except InvalidInput as error:
-            for field, field_messages in error.errors.items():
-                if self.answers_form.take_errors(field, field_messages):
-                    continue
-                if field == "recipients":
-                    # Said in the recipients' part, where they are chosen.
-                    form.recipient_messages.extend(field_messages)
-                    continue
-                if field == "obligations":
-                    form.obligation_messages.extend(field_messages)
-                    continue
-                if field in ("replies_to", "fulfils"):
-                    # The copy answered is carried in hidden fields: said above the form.
-                    for text in field_messages:
-                        form.add_error(None, text)
-                    continue
-                for text in field_messages:
-                    form.add_error(field if field in form.fields else None, text)
+            self._say_refusals(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã tạo dự thảo. Hãy trình duyệt khi sẵn sàng."))
         return redirect(reverse("outgoing:detail", args=[document.pk]))
+
+    def _say_refusals(self, form, error: InvalidInput) -> None:
+        """Each of the service's refusals where it is said: on its input, in its part of
+        the form, or above it for what hidden fields carry."""
+        for field, field_messages in error.errors.items():
+            if self.answers_form.take_errors(field, field_messages):
+                continue
+            if field == "recipients":
+                # Said in the recipients' part, where they are chosen.
+                form.recipient_messages.extend(field_messages)
+                continue
+            if field == "obligations":
+                form.obligation_messages.extend(field_messages)
+                continue
+            if field == "fulfils_periods":
+                for text in field_messages:
+                    form.add_error("reply_period", text)
+                continue
+            if field in ("replies_to", "fulfils"):
+                # The copy answered is carried in hidden fields: said above the form.
+                for text in field_messages:
+                    form.add_error(None, text)
+                continue
+            for text in field_messages:
+                form.add_error(field if field in form.fields else None, text)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
