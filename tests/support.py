@@ -226,3 +226,45 @@ def system_tool(name: str) -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def ward_people(code: str) -> dict:
+    """A ward's own people in the places of the city's in the normal path (``advance``)."""
+    return {
+        "soanthao": user(f"cb.{code}"),
+        "truongban": user(f"ld.{code}"),
+        "vanthu": user(f"vt.{code}"),
+        "pct.huy": user(f"ld.{code}"),
+    }
+
+
+def ward_draft(plan: Document, code: str, obligations, *, title: str, doc_type="KH", **extra):
+    """A ward's answer to its copy of ``plan``, fulfilling ``obligations``, drafted by its
+    cb.<code> (the copy acknowledged first if it was only delivered), addressed to the city."""
+    receipt = receipt_for(plan, code)
+    if receipt.status == ReceiptStatus.DELIVERED:
+        services.acknowledge(actor=user(f"vt.{code}"), receipt=receipt)
+    return services.create_draft(
+        actor=user(f"cb.{code}"),
+        issuer=code,
+        doc_type=doc_type,
+        title=title,
+        body="Thực hiện Kế hoạch của Ban Thường trực.",
+        authority_prefix="TM",
+        collective_name="BAN THƯỜNG TRỰC",
+        signer_title="CHỦ TỊCH",
+        signer=f"ld.{code}",
+        recipients=[{"organization": "mttq-samson", "purpose": "report"}],
+        replies_to=receipt.pk,
+        fulfils=[o.pk for o in obligations],
+        **extra,
+    )
+
+
+def ward_dispatch(draft: Document, code: str, capture) -> Document:
+    """The ward's draft reviewed, signed and registered by its own people, then dispatched,
+    delivered at the city when the dispatch commits (``capture``:
+    django_capture_on_commit_callbacks)."""
+    draft = advance(draft, "issued", ward_people(code))
+    with capture(execute=True):
+        return services.dispatch(actor=user(f"vt.{code}"), document=draft)

@@ -14,8 +14,7 @@ from documents import services
 from documents.errors import InvalidInput
 from documents.models import Answer, Document
 from documents.report_forms import totals
-from tests.documents.test_obligations import ward_people
-from tests.support import WARDS, advance, receipt_for, user
+from tests.support import WARDS, advance, receipt_for, user, ward_dispatch, ward_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -52,28 +51,15 @@ def dispatched(world, django_capture_on_commit_callbacks):
 
 def answer(plan, code: str, values: dict, capture, *, fulfil=True) -> Document:
     obligation = plan.obligations.get()
-    receipt = receipt_for(plan, code)
-    if receipt.status == "delivered":
-        services.acknowledge(actor=user(f"vt.{code}"), receipt=receipt)
-    draft = services.create_draft(
-        actor=user(f"cb.{code}"),
-        issuer=code,
+    draft = ward_draft(
+        plan,
+        code,
+        [obligation],
         doc_type="BC",
         title="Báo cáo kết quả tuyên truyền",
-        body="Thực hiện Kế hoạch của Ban Thường trực.",
-        authority_prefix="TM",
-        collective_name="BAN THƯỜNG TRỰC",
-        signer=f"ld.{code}",
-        recipients=[{"organization": "mttq-samson", "purpose": "report"}],
-        replies_to=receipt.pk,
-        fulfils=[obligation.pk],
         answers={obligation.pk: values},
     )
-    if not fulfil:
-        return draft
-    draft = advance(draft, "issued", ward_people(code))
-    with capture(execute=True):
-        return services.dispatch(actor=user(f"vt.{code}"), document=draft)
+    return ward_dispatch(draft, code, capture) if fulfil else draft
 
 
 def test_the_form_is_kept_and_versioned(world):

@@ -21,8 +21,14 @@ from documents.obligations import ObligationItem
 from documents.periods import add_months
 from documents.rendering.duties import duty_lines
 from tests.documents.test_obligation_reports import remind
-from tests.documents.test_obligations import ward_people
-from tests.support import advance, new_draft, receipt_for, user
+from tests.support import (
+    advance,
+    new_draft,
+    receipt_for,
+    user,
+    ward_dispatch,
+    ward_draft,
+)
 from workflow.models import Notification, NotificationKind
 
 pytestmark = pytest.mark.django_db
@@ -58,27 +64,10 @@ def dispatched(world, django_capture_on_commit_callbacks):
 
 def answer(plan, code: str, obligation, capture, periods: dict | None = None) -> Document:
     """The ward's report through its own lifecycle, delivered to the city."""
-    receipt = receipt_for(plan, code)
-    if receipt.status == "delivered":
-        services.acknowledge(actor=user(f"vt.{code}"), receipt=receipt)
-    draft = services.create_draft(
-        actor=user(f"cb.{code}"),
-        issuer=code,
-        doc_type="BC",
-        title="Báo cáo kết quả",
-        body="Kết quả như sau.",
-        authority_prefix="TM",
-        collective_name="BAN THƯỜNG TRỰC",
-        signer_title="CHỦ TỊCH",
-        signer=f"ld.{code}",
-        recipients=[{"organization": "mttq-samson", "purpose": "report"}],
-        replies_to=receipt.pk,
-        fulfils=[obligation.pk],
-        fulfils_periods=periods,
+    draft = ward_draft(
+        plan, code, [obligation], doc_type="BC", title="Báo cáo kết quả", fulfils_periods=periods
     )
-    draft = advance(draft, "issued", ward_people(code))
-    with capture(execute=True):
-        return services.dispatch(actor=user(f"vt.{code}"), document=draft)
+    return ward_dispatch(draft, code, capture)
 
 
 def rollup(plan, query: str = ""):

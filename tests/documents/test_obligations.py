@@ -14,19 +14,17 @@ from documents import services
 from documents.errors import InvalidInput
 from documents.models import Receipt
 from documents.obligations import ObligationItem
-from tests.support import WARDS, advance, new_draft, receipt_for, user
+from tests.support import (
+    WARDS,
+    advance,
+    new_draft,
+    receipt_for,
+    user,
+    ward_dispatch,
+    ward_draft,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def ward_people(code: str) -> dict:
-    """The ward's own people in the places of the city's in the normal path."""
-    return {
-        "soanthao": user(f"cb.{code}"),
-        "truongban": user(f"ld.{code}"),
-        "vanthu": user(f"vt.{code}"),
-        "pct.huy": user(f"ld.{code}"),
-    }
 
 
 @pytest.fixture
@@ -41,26 +39,8 @@ def dispatched(world, django_capture_on_commit_callbacks):
 def reply(plan, code: str, obligation, capture, *, title: str = "Kế hoạch tuyên truyền"):
     """The ward acknowledges, drafts its answer, has it reviewed, signed, registered and
     dispatched to the city, which receives it."""
-    receipt = receipt_for(plan, code)
-    if receipt.status == "delivered":
-        services.acknowledge(actor=user(f"vt.{code}"), receipt=receipt)
-    draft = services.create_draft(
-        actor=user(f"cb.{code}"),
-        issuer=code,
-        doc_type="KH",
-        title=f"{title} của phường",
-        body="Thực hiện Kế hoạch của Ban Thường trực.",
-        authority_prefix="TM",
-        collective_name="BAN THƯỜNG TRỰC",
-        signer_title="CHỦ TỊCH",
-        signer=f"ld.{code}",
-        recipients=[{"organization": "mttq-samson", "purpose": "report"}],
-        replies_to=receipt.pk,
-        fulfils=[obligation.pk],
-    )
-    draft = advance(draft, "issued", ward_people(code))
-    with capture(execute=True):
-        return services.dispatch(actor=user(f"vt.{code}"), document=draft)
+    draft = ward_draft(plan, code, [obligation], title=f"{title} của phường")
+    return ward_dispatch(draft, code, capture)
 
 
 def rollup(username: str, plan):

@@ -19,11 +19,10 @@ from playwright.sync_api import expect
 from documents import services
 from documents.models import Answer, Document, DocumentStatus, ReceiptStatus
 from documents.obligations import Reply
-from tests.documents.test_obligations import ward_people
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_csp import Watched
 from tests.e2e.widths import DESKTOP, PHONE, width_on_a_phone
-from tests.support import advance, receipt_for, user
+from tests.support import advance, receipt_for, user, ward_people
 from tests.workflow.screens import task_url
 from workflow.answer_forms import field_name
 

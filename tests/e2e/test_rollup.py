@@ -22,11 +22,10 @@ from playwright.sync_api import expect
 from documents import services
 from documents.models import Document, DocumentStatus, ReceiptStatus
 from documents.obligations import ObligationItem, Reply
-from tests.documents.test_obligations import ward_people
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_csp import Watched
 from tests.e2e.widths import DESKTOP, PHONE, width_on_a_phone
-from tests.support import advance, receipt_for, user
+from tests.support import advance, receipt_for, user, ward_draft, ward_people
 from workflow.models import Notification, NotificationKind
 
 pytestmark = pytest.mark.e2e
@@ -42,22 +41,7 @@ def deliver(document: Document) -> None:
 
 
 def answer(plan: Document, code: str, obligation) -> Document:
-    receipt = receipt_for(plan, code)
-    services.acknowledge(actor=user(f"vt.{code}"), receipt=receipt)
-    draft = services.create_draft(
-        actor=user(f"cb.{code}"),
-        issuer=code,
-        doc_type="KH",
-        title="Kế hoạch tuyên truyền của phường",
-        body="Thực hiện Kế hoạch của Ban Thường trực.",
-        authority_prefix="TM",
-        collective_name="BAN THƯỜNG TRỰC",
-        signer_title="CHỦ TỊCH",
-        signer=f"ld.{code}",
-        recipients=[{"organization": "mttq-samson", "purpose": "report"}],
-        replies_to=receipt.pk,
-        fulfils=[obligation.pk],
-    )
+    draft = ward_draft(plan, code, [obligation], title="Kế hoạch tuyên truyền của phường")
     return advance(draft, S.DISPATCHED, ward_people(code))
 
 

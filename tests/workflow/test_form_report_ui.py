@@ -18,8 +18,17 @@ from documents.demo import DEMO_REPORT_FORM
 from documents.models import Answer, Document
 from documents.obligations import Reply
 from documents.report_forms import vietnamese_number
-from tests.documents.test_obligations import dispatched, ward_people  # noqa: F401
-from tests.support import WARDS, advance, receipt_for, sign_in, user
+from tests.documents.test_obligations import dispatched  # noqa: F401
+from tests.support import (
+    WARDS,
+    advance,
+    receipt_for,
+    sign_in,
+    user,
+    ward_dispatch,
+    ward_draft,
+    ward_people,
+)
 from tests.workflow.screens import task_url, text_of
 from workflow.answer_forms import field_name
 
@@ -127,26 +136,15 @@ def _answered(plan, code: str, values: dict, capture) -> Document:
     """The ward answers the report with ``values``, and the reply goes all the way to the
     city."""
     report = _report(plan)
-    receipt = receipt_for(plan, code)
-    if receipt.status == "delivered":
-        services.acknowledge(actor=user(f"vt.{code}"), receipt=receipt)
-    draft = services.create_draft(
-        actor=user(f"cb.{code}"),
-        issuer=code,
+    draft = ward_draft(
+        plan,
+        code,
+        [report],
         doc_type="BC",
         title="Báo cáo kết quả tuyên truyền",
-        body="Thực hiện Kế hoạch của Ban Thường trực.",
-        authority_prefix="TM",
-        collective_name="BAN THƯỜNG TRỰC",
-        signer=f"ld.{code}",
-        recipients=[{"organization": "mttq-samson", "purpose": "report"}],
-        replies_to=receipt.pk,
-        fulfils=[report.pk],
         answers={report.pk: values},
     )
-    draft = advance(draft, "issued", ward_people(code))
-    with capture(execute=True):
-        return services.dispatch(actor=user(f"vt.{code}"), document=draft)
+    return ward_dispatch(draft, code, capture)
 
 
 def test_the_reply_page_shows_its_answers_to_whoever_reads_it(

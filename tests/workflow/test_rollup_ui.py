@@ -23,9 +23,16 @@ from documents.obligations import Answer, Obligation, ObligationItem, Reply
 from documents.report_forms import vietnamese_number
 from documents.selectors import rollup
 from orgchart.models import Organization
-from tests.documents.test_obligations import dispatched, reply, ward_people  # noqa: F401
+from tests.documents.test_obligations import dispatched, reply  # noqa: F401
 from tests.factories import UserFactory
-from tests.support import WARDS, advance, receipt_for, sign_in, user
+from tests.support import (
+    WARDS,
+    advance,
+    receipt_for,
+    sign_in,
+    user,
+    ward_people,
+)
 from tests.workflow.conftest import make_recipient_orgs
 from tests.workflow.screens import text_of
 from workflow.models import Notification, NotificationKind
