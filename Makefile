@@ -76,7 +76,7 @@ render-demo: render-deps
 test-e2e: setup
 	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq chromium; } \
 		|| { echo "test-e2e needs /usr/bin/chromium (apt-get install chromium)"; exit 1; }
-	$(BIN)/python -m pytest tests/e2e -m e2e -p no:cacheprovider
+	$(BIN)/python -m pytest tests/e2e -m e2e -p no:cacheprovider $(XDIST)
 
 # The same suite on PostgreSQL (a throwaway test database) with Redis; PostgreSQL-only tests
 # (races, triggers) run here and fail, never skip, when the service is missing.

@@ -14,6 +14,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Under pytest-xdist each worker numbers its own screenshots: prefixed, they never overwrite.
+WORKER = f"{os.environ['PYTEST_XDIST_WORKER']}-" if os.environ.get("PYTEST_XDIST_WORKER") else ""
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -69,7 +71,7 @@ class Session:
         SCREENSHOTS.mkdir(exist_ok=True)
         Session.counter += 1
         self.page.screenshot(
-            path=str(SCREENSHOTS / f"{Session.counter:02d}-{self.username}-{name}.png"),
+            path=str(SCREENSHOTS / f"{WORKER}{Session.counter:02d}-{self.username}-{name}.png"),
             full_page=True,
         )
 

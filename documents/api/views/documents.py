@@ -102,10 +102,9 @@ class DocumentViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
         return _document_rows(selectors.visible_documents(self.request.user, self.grants()))
 
     def document(self) -> Document:
-        try:
-            return self.get_queryset().get(pk=self.kwargs["pk"])
-        except (Document.DoesNotExist, ValueError, OverflowError):
-            raise selectors.not_visible(Document, self.kwargs["pk"]) from None
+        return selectors.get_visible_document(
+            self.request.user, self.kwargs["pk"], self.grants(), rows=_document_rows
+        )
 
     def fresh(self, document: Document) -> Response:
         return self.out(s.DocumentSerializer, _document_rows(Document.objects).get(pk=document.pk))

@@ -57,11 +57,9 @@ class ReceiptViewSet(ActorMixin, NegotiatesXML, viewsets.GenericViewSet):
         return receipt_rows(selectors.incoming_receipts(self.request.user, self.grants()))
 
     def receipt(self) -> Receipt:
-        qs = receipt_rows(selectors.visible_receipts(self.request.user, self.grants()))
-        try:
-            return qs.get(pk=self.kwargs["pk"])
-        except (Receipt.DoesNotExist, ValueError, OverflowError):
-            raise selectors.not_visible(Receipt, self.kwargs["pk"]) from None
+        return selectors.get_visible_receipt(
+            self.request.user, self.kwargs["pk"], self.grants(), rows=receipt_rows
+        )
 
     def acting_on(self, action_name: str) -> Receipt:
         receipt = self.receipt()
