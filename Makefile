@@ -78,13 +78,15 @@ test-e2e: setup
 		|| { echo "test-e2e needs /usr/bin/chromium (apt-get install chromium)"; exit 1; }
 	$(BIN)/python -m pytest tests/e2e -m e2e -p no:cacheprovider $(XDIST)
 
-# The same suite on PostgreSQL (a throwaway test database) with Redis; PostgreSQL-only tests
-# (races, triggers) run here and fail, never skip, when the service is missing.
+# The suite again on PostgreSQL (a throwaway test database) with Redis; PostgreSQL-only tests
+# (races, triggers) run here and fail, never skip, when the service is missing. Tests marked
+# any_engine (the screens, whose selectors the domain's tests prove here, and rendering,
+# signing, settings and house rules) ran in `make test` and are not run twice.
 # The real-worker tests start Celery processes of their own and time them: they run after the
 # rest, alone.
 test-services: setup services render-deps
 	DATABASE_URL=$(PG_URL) REQUIRE_SERVICES=1 \
-		$(BIN)/python -m pytest -m "not e2e and not client and not services" --create-db \
+		$(BIN)/python -m pytest -m "not e2e and not client and not services and not any_engine" --create-db \
 		-p no:cacheprovider $(XDIST)
 	DATABASE_URL=$(PG_URL) REQUIRE_SERVICES=1 \
 		$(BIN)/python -m pytest -m "services" --create-db -p no:cacheprovider

@@ -7,6 +7,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.any_engine
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("orgchart", "documents", "accounts", "workflow")
 #: An app may import the apps after it in this order, never those before it.

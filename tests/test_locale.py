@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.any_engine
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
 # What makemessages should read: the apps, the settings and the project's templates; not the

@@ -18,7 +18,7 @@ from documents.rendering.context import body_blocks, luu_line
 from documents.templatetags.sheet import keep_tag
 from tests.support import advance
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 
 def pdf_text(data: bytes) -> str:

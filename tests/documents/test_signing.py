@@ -29,7 +29,7 @@ from documents.signing.keystore import key_path, passphrase_for
 from documents.signing.pki import CA_NAME, init_demo_pki
 from tests.support import system_tool
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 #: Where a renderer would report the signature image: between the title and the name.
 SIGNER_BOX = Box(330, 560, 530, 630)

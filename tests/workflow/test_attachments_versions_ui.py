@@ -10,7 +10,7 @@ from documents import services
 from tests.support import attach, new_draft, receipt_for, revised, user
 from workflow.views.versions import word_diff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -14,7 +14,7 @@ from documents.selectors import audit_log
 from tests.documents.test_audit import bypassing_the_trigger
 from tests.support import advance, new_draft, user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 TRAIL = "/audit/"
 SECURITY = "/audit/an-ninh/"

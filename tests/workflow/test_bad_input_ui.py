@@ -14,7 +14,7 @@ from django.test import override_settings
 from documents.models import Attachment, AuditEvent, Document, Recipient
 from tests.support import user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 MIB = 1024 * 1024
 LISTS = ["/outgoing/", "/incoming/", "/workflow/inbox/", "/workflow/queue/", "/workflow/archive/"]

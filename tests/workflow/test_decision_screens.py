@@ -19,6 +19,8 @@ from tests.workflow.screens import task_url, text_of
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 
+pytestmark = pytest.mark.any_engine
+
 S = DocumentStatus
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BODY = "Tuyên truyền sâu rộng trong toàn thành phố về Ngày hội Đại đoàn kết."

@@ -13,7 +13,7 @@ from documents import services
 from orgchart.models import Delegation
 from tests.support import advance, new_draft, user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 PAGE = "/orgchart/uy-quyen/"
 NOTE = "Ký các văn bản thường xuyên khi Phó Chủ tịch đi công tác"

@@ -20,7 +20,7 @@ from tests.support import advance, new_draft, sign_in, user
 from tests.workflow.screens import text_of
 from workflow.models import Notification, NotificationKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 YEAR = timezone.localdate().year
 
 

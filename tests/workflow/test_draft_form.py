@@ -16,7 +16,7 @@ from orgchart.selectors import signers_of
 from tests.support import user
 from tests.workflow.screens import text_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 URL = "/outgoing/soan-thao/"
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

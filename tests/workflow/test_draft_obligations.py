@@ -15,7 +15,7 @@ from tests.support import WARDS, user
 from tests.workflow.screens import text_of
 from tests.workflow.test_draft_form import URL, _counts, _form, _saved
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 
 @pytest.fixture

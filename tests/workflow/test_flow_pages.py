@@ -13,7 +13,7 @@ from documents import services
 from tests.support import advance, new_draft, receipt_for, user
 from workflow.bookkeeping import open_task, process_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 OUT = "/workflow/flows/outgoing"
 IN = "/workflow/flows/incoming"

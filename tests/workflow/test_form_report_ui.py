@@ -32,7 +32,7 @@ from tests.support import (
 from tests.workflow.screens import task_url, text_of
 from workflow.answer_forms import field_name
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 DRAFT = "/outgoing/soan-thao/"
 

@@ -12,6 +12,8 @@ from tests.support import advance, new_draft, sign_in, user
 from tests.workflow.screens import task_url, text_of
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 
+pytestmark = pytest.mark.any_engine
+
 S = DocumentStatus
 FIRST = "Tuyên truyền trong toàn thành phố."
 ADDED = "Bổ sung kinh phí cho từng phường."

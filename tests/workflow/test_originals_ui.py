@@ -13,7 +13,7 @@ from tests.workflow.screens import task_url, text_of
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 
 def test_a_signer_without_a_key_is_told_so_on_the_screen_and_nothing_is_signed(

@@ -25,6 +25,8 @@ from tests.workflow.screens import task_url, text_of
 from workflow import urls as _urls  # noqa: F401  (wires the flows' URL names)
 from workflow.bookkeeping import open_task
 
+pytestmark = pytest.mark.any_engine
+
 S = DocumentStatus
 
 #: task kind → (state it waits in, who takes it, the form, the state after it)

@@ -16,7 +16,7 @@ from tests.support import advance, new_draft, receipt_for, sign_in, user
 from tests.workflow.screens import task_url, text_of
 from workflow.bookkeeping import open_task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

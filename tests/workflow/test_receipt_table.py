@@ -20,7 +20,7 @@ from tests.workflow.conftest import make_recipient_orgs
 from tests.workflow.screens import text_of
 from workflow.models import Notification, NotificationKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 S, R = DocumentStatus, ReceiptStatus
 LONG_REPORT = "Phường đã tổ chức hội nghị quán triệt kế hoạch. " * 6

@@ -16,7 +16,7 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.support import advance, new_draft, receipt_for, sign_in, user
 from tests.workflow.screens import task_url, text_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 R = ReceiptStatus
 
 

@@ -14,7 +14,7 @@ from tests.documents.test_obligation_periods import answer, dispatched  # noqa: 
 from tests.support import receipt_for, user
 from tests.workflow.screens import text_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 DRAFT = "/outgoing/soan-thao/"
 

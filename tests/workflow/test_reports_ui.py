@@ -20,7 +20,7 @@ from documents.models import Document, Receipt, RegisterBook
 from orgchart.models import Organization
 from tests.support import new_draft, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 URL = "/reports/"
 EXPORT = "/reports/bao-cao.xlsx"
 R = ReceiptStatus

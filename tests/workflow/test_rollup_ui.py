@@ -38,7 +38,7 @@ from tests.workflow.screens import text_of
 from workflow.models import Notification, NotificationKind
 from workflow.views.answers import cited
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 
 @pytest.fixture

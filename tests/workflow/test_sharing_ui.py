@@ -24,7 +24,7 @@ from workflow.bookkeeping import open_task
 S = DocumentStatus
 TARGET = "cb.quangdai"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_engine]
 
 
 def login(client, username):

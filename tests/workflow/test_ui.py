@@ -21,6 +21,8 @@ from workflow.bookkeeping import open_task
 from workflow.flows import IncomingFlow, OutgoingFlow
 from workflow.middleware import role_permission
 
+pytestmark = pytest.mark.any_engine
+
 S, R = DocumentStatus, ReceiptStatus
 
 
