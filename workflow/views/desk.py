@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views import View, generic
 from documents import selectors
 from documents.errors import NotFound
 from documents.models import ReceiptStatus
+from documents.paging import BoundedPaginator
 
 from ..middleware import request_grants
 from ..notifications import mark_read, own_notifications
@@ -37,7 +37,7 @@ class NotificationListView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         notes = own_notifications(self.request.user)
-        page = Paginator(notes, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = BoundedPaginator(notes, self.paginate_by).get_page(self.request.GET.get("page"))
         rows = [{"note": n, "url": notification_url(n)} for n in page.object_list]
         context.update(page=page, rows=rows, title=gettext_lazy("Thông báo"))
         return context
@@ -77,7 +77,7 @@ class OverdueListView(LoginRequiredMixin, generic.TemplateView):
             .select_related("document", "organization", "recipient", "assignee")
             .order_by("delivered_at", "pk")
         )
-        page = Paginator(receipts, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = BoundedPaginator(receipts, self.paginate_by).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
         for receipt in rows:
             receipt.not_acknowledged = receipt.status == ReceiptStatus.DELIVERED

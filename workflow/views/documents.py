@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -17,6 +16,7 @@ from django.views import generic
 from documents import rendering, selectors, services
 from documents.errors import InvalidInput
 from documents.models import DocType, DocumentStatus
+from documents.paging import BoundedPaginator
 from documents.report_forms import MAX_ANSWERED
 from orgchart.models import Membership, Organization, RoleCode
 
@@ -58,7 +58,7 @@ class OutgoingListView(LoginRequiredMixin, generic.TemplateView):
             documents = documents.filter(doc_type=doc_type)
         documents = selectors.matching_documents(documents, q)
         documents = documents.select_related("issuer", "drafter").order_by("-created_at", "-pk")
-        page = Paginator(documents, self.paginate_by).get_page(params.get("page"))
+        page = BoundedPaginator(documents, self.paginate_by).get_page(params.get("page"))
         context.update(
             page=page,
             documents=list(page.object_list),
@@ -85,7 +85,7 @@ class IncomingListView(LoginRequiredMixin, generic.TemplateView):
             .select_related("document__issuer", "organization", "assignee")
             .order_by("-created_at", "-pk")
         )
-        page = Paginator(receipts, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = BoundedPaginator(receipts, self.paginate_by).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
         for receipt in rows:
             receipt.received_on = format_date(receipt.received_at)

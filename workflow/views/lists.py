@@ -4,10 +4,11 @@ and the archive of the steps the person took."""
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+
+from documents.paging import BoundedPaginator
 
 from ..middleware import request_grants
 from . import inbox
@@ -27,7 +28,7 @@ class TaskListView(LoginRequiredMixin, generic.TemplateView):
         grants = request_grants(self.request)
         q = self.request.GET.get("q", "")
         rows = inbox.open_rows(self.request.user, grants, queued=self.queued, q=q)
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = BoundedPaginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         rows = inbox.attach(list(page.object_list))
         context.update(
             title=self.title,
@@ -63,7 +64,7 @@ class ArchiveView(TaskListView):
             .select_related("process")
             .order_by("-finished", "-pk")
         )
-        page = Paginator(tasks, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = BoundedPaginator(tasks, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
             title=self.title,
             kind=self.kind,

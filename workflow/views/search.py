@@ -6,13 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from documents import selectors
 from documents.lifecycle import DocumentStatus, ReceiptStatus
+from documents.paging import BoundedPaginator
 from documents.selectors.search import MAX_QUERY, MAX_WORDS, words
 
 from ..middleware import request_grants
@@ -51,7 +51,7 @@ class SearchView(LoginRequiredMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         q = self.request.GET.get("q", "")
         rows = selectors.search(self.request.user, q, request_grants(self.request))
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = BoundedPaginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
             title=_("Tìm kiếm"),
             q=q[:MAX_QUERY],
