@@ -9,7 +9,7 @@ through a share that ``shows_secret``.
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
@@ -33,56 +33,47 @@ def share_rows() -> QuerySet[UserObjectPermission]:
     )
 
 
-def _shared_with(user, *, shows_secret: bool) -> Exists:
-    """Whether the outer document is shared with ``user`` (guardian keeps the id as text)."""
+def _shared_with(user, *, shows_secret: bool) -> QuerySet:
+    """Ids of the documents shared with ``user``, as a subquery (guardian keeps the id as
+    text)."""
     codenames = [s.permission for s in DOCUMENT.shares if s.shows_secret == shows_secret]
-    return Exists(
-        share_rows().filter(
-            user_id=user.pk,
-            permission__codename__in=codenames,
-            object_pk=Cast(OuterRef("pk"), CharField()),
-        )
+    return (
+        share_rows()
+        .filter(user_id=user.pk, permission__codename__in=codenames)
+        .annotate(document_pk=Cast("object_pk", BigIntegerField()))
+        .values("document_pk")
     )
 
 
 def visible_documents(user, grants: Grants | None = None) -> QuerySet[Document]:
-    """Every branch is a correlated EXISTS on an index (the document's copies, participants,
-    handlers, shares), not an ``IN`` over everything the person could see: a list walks the
-    documents in its own order and stops at its page, whatever the tables hold."""
     if user is None or not user.is_authenticated:
         return Document.objects.none()
     g = grants if grants is not None else grants_of(user)
     member = sorted(g.member_of)
-    handlers = sorted(g.orgs_with(*queue_roles(RECEIPT)))
-    copies = Receipt.objects.filter(document_id=OuterRef("pk"))
-    arrived = copies.exclude(status=R.PENDING)
+    arrived = Receipt.objects.exclude(status=R.PENDING)
+    participant_docs = Document.participants.through.objects.filter(user_id=user.pk)
     q = (
         Q(drafter_id=user.pk)
+        | Q(pk__in=participant_docs.values("document_id"))
+        | Q(pk__in=Receipt.objects.filter(assignee_id=user.pk).values("document_id"))
+        | Q(pk__in=handled_by(user).values("document_id"))
+        | Q(secrecy=Secrecy.NORMAL, issuer_id__in=member)
         | Q(
-            Exists(
-                Document.participants.through.objects.filter(
-                    document_id=OuterRef("pk"), user_id=user.pk
-                )
-            )
-        )
-        | Q(Exists(copies.filter(assignee_id=user.pk)))
-        | Q(
-            Exists(
-                ReceiptHandler.objects.filter(receipt__document_id=OuterRef("pk"), user_id=user.pk)
-            )
+            secrecy=Secrecy.NORMAL,
+            pk__in=arrived.filter(organization_id__in=member).values("document_id"),
         )
         # Secret documents: besides their participants, whoever must act on them now...
         | task_rows_q(DOCUMENT, g, user)
-        # Shared with the user by name.
-        | Q(secrecy=Secrecy.NORMAL) & _shared_with(user, shows_secret=False)
-        | Q(_shared_with(user, shows_secret=True))
-    )
-    if member:
-        q |= Q(secrecy=Secrecy.NORMAL, issuer_id__in=member)
-        q |= Q(secrecy=Secrecy.NORMAL) & Q(Exists(arrived.filter(organization_id__in=member)))
-    if handlers:
         # ...and, once a copy has arrived, the people who handle copies there.
-        q |= Q(Exists(arrived.filter(organization_id__in=handlers)))
+        | Q(
+            pk__in=arrived.filter(
+                organization_id__in=sorted(g.orgs_with(*queue_roles(RECEIPT)))
+            ).values("document_id")
+        )
+        # Shared with the user by name.
+        | Q(secrecy=Secrecy.NORMAL, pk__in=_shared_with(user, shows_secret=False))
+        | Q(pk__in=_shared_with(user, shows_secret=True))
+    )
     return Document.objects.filter(q)
 
 
@@ -94,7 +85,7 @@ def visible_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
     g = grants if grants is not None else grants_of(user)
     member = sorted(g.member_of)
     handlers = sorted(g.orgs_with(*queue_roles(RECEIPT)))
-    issuer_side = issuer_side_documents(user, g).filter(pk=OuterRef("document_id"))
+    issuer_side = issuer_side_documents(user, g).values("pk")
     own = (
         Q(organization_id__in=member)
         & ~Q(status=R.PENDING)
@@ -107,8 +98,16 @@ def visible_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
     return Receipt.objects.filter(
         own
         | Q(assignee_id=user.pk)
-        | Q(Exists(ReceiptHandler.objects.filter(receipt_id=OuterRef("pk"), user_id=user.pk)))
-        | Q(Exists(issuer_side))
+        | Q(pk__in=handled_by(user).values("pk"))
+        | Q(document_id__in=issuer_side)
+    )
+
+
+def handled_by(user) -> QuerySet[Receipt]:
+    """The receipts whose assignment names the user in any part (chủ trì, phối hợp, để biết):
+    each of them reads the document and their copy, a secret one too."""
+    return Receipt.objects.filter(
+        pk__in=ReceiptHandler.objects.filter(user_id=user.pk).values("receipt_id")
     )
 
 
@@ -128,7 +127,7 @@ def incoming_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
     return visible_receipts(user, g).filter(
         (Q(organization_id__in=sorted(g.member_of)) & ~Q(status=R.PENDING))
         | Q(assignee_id=getattr(user, "pk", None))
-        | Q(Exists(ReceiptHandler.objects.filter(receipt_id=OuterRef("pk"), user_id=user.pk)))
+        | Q(pk__in=handled_by(user).values("pk"))
     )
 
 
