@@ -49,6 +49,13 @@ def user(username: str):
     return get_user_model().objects.get(username=username)
 
 
+def drafts_of_soanthao(n: int):
+    """``n`` more drafts of soanthao's; all of his documents, newest first."""
+    for number in range(n):
+        new_draft(title=f"Kế hoạch số {number + 1}")
+    return Document.objects.filter(drafter__username="soanthao").order_by("-pk")
+
+
 def new_draft(*, title: str = "Kế hoạch thử nghiệm", recipients=None, **extra) -> Document:
     recipients = recipients or [
         {"organization": "thanhuy", "purpose": "report"},

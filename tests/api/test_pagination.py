@@ -6,18 +6,16 @@ from __future__ import annotations
 import pytest
 
 from documents import paging
-from documents.models import Document
 from documents.paging import BoundedPaginator
-from tests.support import new_draft
+from tests.support import drafts_of_soanthao
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def twelve(world):
-    for n in range(12):
-        new_draft(title=f"Kế hoạch số {n + 1}")
-    return Document.objects.filter(drafter__username="soanthao")
+    """Twelve drafts of soanthao's besides the seed plan: 13 documents he sees."""
+    return drafts_of_soanthao(12)
 
 
 def test_the_api_says_the_bounded_count_and_leads_on_to_the_last_row(twelve, api, monkeypatch):

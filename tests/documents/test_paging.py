@@ -10,10 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from documents.models import Document
 from documents.paging import BoundedPaginator
 from documents.selectors import open_tasks
-from tests.support import new_draft, user
+from tests.support import drafts_of_soanthao, new_draft, user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def twelve(world):
     """Twelve drafts of soanthao's besides the seed plan: 13 documents he sees."""
-    for n in range(12):
-        new_draft(title=f"Kế hoạch số {n + 1}")
-    return Document.objects.filter(drafter__username="soanthao").order_by("-pk")
+    return drafts_of_soanthao(12)
 
 
 def test_under_the_limit_the_count_is_exact_and_the_last_page_ends(twelve):
