@@ -77,8 +77,6 @@ class BoundedPaginator(Paginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         if number > self.num_pages and self.exact:
-            if number == 1 and self.allow_empty_first_page:
-                return number
             raise EmptyPage(self.error_messages["no_results"])
         return number
 
