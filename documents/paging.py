@@ -10,12 +10,86 @@ long as there are rows, reached by "Trang sau" or ``next``. Screens and the API 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 #: Rows counted at most; beyond it ``count`` is this number and ``exact`` is False.
 COUNT_LIMIT = 1000
+
+
+class Sifted:
+    """The rows of an ordered queryset that ``keep`` lets through, read in the queryset's
+    order a batch at a time until a slice is full.
+
+    For a list whose rows are cheap to take in index order (a person's own tasks) but whose
+    filter is dear as a join (who may still see each task's document): the join makes the
+    planner scan the whole filter's side first, while ``keep`` asks it about one batch of
+    ids at a time. ``keep`` gets a batch and returns the rows it keeps, in order.
+
+    Reading stops after ``read_limit`` rows of the source: past it ``truncated`` is True and
+    the slices end there, so a person whose every old row is hidden costs a bounded walk,
+    not the whole history."""
+
+    ordered = True  # the paginator's check: the source's order is the order shown
+    #: Rows read at least, and at most, in one batch; rows read in all before giving up.
+    batch = 50
+    batch_limit = 2000
+    read_limit = 10_000
+
+    def __init__(self, source: QuerySet, keep: Callable[[list[Any]], Sequence[Any]]) -> None:
+        self.source = source
+        self.keep = keep
+        self.kept: list[Any] = []
+        self.read = 0
+        self.exhausted = False
+        self.truncated = False
+
+    def _fill(self, wanted: int) -> None:
+        while len(self.kept) < wanted and not (self.exhausted or self.truncated):
+            if self.read >= self.read_limit:
+                self.truncated = True
+                break
+            self._read_batch(self._batch_size(wanted - len(self.kept)))
+
+    def _batch_size(self, missing: int) -> int:
+        # As many rows as the pass rate seen so far says will fill the slice, and a fifth
+        # more: one batch for a desk where all pass, a few where most do not.
+        rate = len(self.kept) / self.read if self.read else 1.0
+        size = math.ceil(missing * 1.2 / rate) if rate else self.batch_limit
+        return min(max(size, self.batch), self.batch_limit, self.read_limit - self.read)
+
+    def _read_batch(self, size: int) -> None:
+        rows = list(self.source[self.read : self.read + size])
+        self.read += len(rows)
+        self.exhausted = len(rows) < size
+        if rows:
+            self.kept.extend(self.keep(rows))
+
+    def __iter__(self):
+        index = 0
+        while True:
+            self._fill(index + 1)
+            if index >= len(self.kept):
+                return
+            yield self.kept[index]
+            index += 1
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.start or 0, index.stop, index.step
+            if stop is None or start < 0 or stop < 0 or step not in (None, 1):
+                raise ValueError("Sifted rows are sliced forward from a bounded stop.")
+            self._fill(stop)
+            return self.kept[start:stop]
+        if index < 0:
+            raise ValueError("Sifted rows are indexed from the start.")
+        self._fill(index + 1)
+        return self.kept[index]
 
 
 class BoundedPage(Page):
@@ -58,8 +132,10 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def exact(self) -> bool:
-        """Whether ``count`` is every row, not the limit."""
-        return self._counted <= self.count_limit
+        """Whether ``count`` is every row, not the limit (nor where a bounded walk of
+        ``Sifted`` rows stopped)."""
+        truncated = isinstance(self.object_list, Sifted) and self.object_list.truncated
+        return self._counted <= self.count_limit and not truncated
 
     @property
     def count_label(self) -> str:

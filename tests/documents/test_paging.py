@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from documents.paging import BoundedPaginator
+from documents.paging import BoundedPaginator, Sifted
 from documents.selectors import open_tasks
 from tests.support import drafts_of_soanthao, new_draft, user
 
@@ -75,3 +75,73 @@ def test_a_screen_says_there_are_more_pages(twelve, monkeypatch):
     assert "Trang 2/2+" in second and "Trang sau" not in second
     monkeypatch.setattr(BoundedPaginator, "count_limit", 1000)
     assert "Trang 1/2<" in client.get("/outgoing/").content.decode()
+
+
+# Sifted rows: an ordered queryset read a batch at a time, filtered by a function of the
+# batch (the done tab: a person's tasks, kept when their document is still visible).
+
+
+def every_other(rows, calls: list[int]):
+    """Keep the first row of ``rows`` and every other one after it, noting each batch's size."""
+    chosen = {row.pk for row in list(rows)[::2]}
+
+    def keep(batch):
+        calls.append(len(batch))
+        return [row for row in batch if row.pk in chosen]
+
+    return keep, [row.pk for row in rows if row.pk in chosen]
+
+
+def test_sifted_rows_are_the_kept_rows_in_the_source_order(twelve, monkeypatch):
+    monkeypatch.setattr(Sifted, "batch", 2)
+    monkeypatch.setattr(Sifted, "batch_limit", 3)
+    calls: list[int] = []
+    keep, expected = every_other(twelve, calls)
+    sifted = Sifted(twelve, keep)
+    assert [row.pk for row in sifted[:3]] == expected[:3]
+    assert max(calls) <= 3 and len(calls) >= 2, "read in several batches of at most 3"
+    assert [row.pk for row in sifted[2:50]] == expected[2:]
+    assert [row.pk for row in sifted] == expected
+    assert sifted[0].pk == expected[0]
+    assert sifted.exhausted and not sifted.truncated and sifted.read == 13
+    with pytest.raises(IndexError):
+        sifted[len(expected)]
+    for bad in (slice(None, None), slice(-2, None), slice(0, 4, 2)):
+        with pytest.raises(ValueError, match="sliced forward"):
+            sifted[bad]
+
+
+def test_a_batch_is_sized_by_the_rows_that_passed(twelve, monkeypatch):
+    calls: list[int] = []
+    sifted = Sifted(twelve, every_other(twelve, calls)[0])
+    monkeypatch.setattr(Sifted, "batch", 1)
+    sifted[:2]
+    assert calls == [3], "a fifth more than asked, nothing seen yet"
+    sifted[:4]
+    # 3 read, 2 kept: the 2 missing need ceil(2 × 1.2 × 3/2) = 4 more rows.
+    assert calls == [3, 4]
+
+
+def test_sifted_rows_page_with_the_bounded_paginator(twelve, monkeypatch):
+    monkeypatch.setattr(Sifted, "batch", 2)
+    keep, expected = every_other(twelve, [])
+    paginator = BoundedPaginator(Sifted(twelve, keep), 2)
+    assert (paginator.count, paginator.exact) == (len(expected), True)
+    pages = [paginator.page(n) for n in range(1, paginator.num_pages + 1)]
+    assert [row.pk for p in pages for row in p] == expected
+    assert [p.has_next() for p in pages][-2:] == [True, False]
+
+
+def test_a_walk_stops_at_its_read_limit_and_says_so(twelve, monkeypatch):
+    """Someone whose every old row is hidden costs a bounded walk: the pages end where it
+    stopped, and the count says "at least"."""
+    monkeypatch.setattr(Sifted, "batch", 2)
+    monkeypatch.setattr(Sifted, "read_limit", 6)
+    calls: list[int] = []
+    sifted = Sifted(twelve, every_other(twelve, calls)[0])
+    paginator = BoundedPaginator(sifted, 2)
+    assert paginator.count == 3, "rows 1, 3 and 5 of the 6 read"
+    assert sifted.read == 6 and sifted.truncated and sum(calls) == 6
+    assert not paginator.exact and paginator.count_label == f"{paginator.count}+"
+    last = paginator.page(paginator.num_pages)
+    assert not last.has_next() and last.pages_label.endswith("+")

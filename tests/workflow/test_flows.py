@@ -28,7 +28,7 @@ def archive(username: str):
     person = user(username)
     from orgchart.selectors import grants_of
 
-    return list(hop_viec.archive_tasks(person, grants_of(person)))
+    return hop_viec.tasks_of(list(hop_viec.archive_tasks(person, grants_of(person))))
 
 
 def task_names(rows, artifact=None) -> list[str]:

@@ -59,17 +59,13 @@ class ArchiveView(TaskListView):
     def get_context_data(self, **kwargs):
         context = super(TaskListView, self).get_context_data(**kwargs)
         grants = request_grants(self.request)
-        tasks = (
-            inbox.archive_tasks(self.request.user, grants)
-            .select_related("process")
-            .order_by("-finished", "-pk")
-        )
+        tasks = inbox.archive_tasks(self.request.user, grants)
         page = BoundedPaginator(tasks, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
             title=self.title,
             kind=self.kind,
             page=page,
-            rows=inbox.archived(list(page.object_list)),
+            rows=inbox.archived(inbox.tasks_of(list(page.object_list))),
             archived=True,  # a step taken is not late any more
         )
         return context
