@@ -156,3 +156,32 @@ def test_production_keeps_its_database_connections():
     assert kept.stdout.split() == ["60", "True"]
     closed = _run(["-c", show], **PRODUCTION, CONN_MAX_AGE="0")
     assert closed.stdout.split() == ["0", "True"]
+
+
+def test_postgresql_never_compiles_queries_to_machine_code():
+    # JIT compiling cost 1.6 s of a 1.9 s search at 50,000 documents; a URL's own options stay.
+    show = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['OPTIONS']['options'])"
+    )
+    plain = _run(["-c", show], **PRODUCTION)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.strip() == "-c jit=off"
+    url = PRODUCTION["DATABASE_URL"] + "?options=-c%20statement_timeout%3D5000"
+    given = _run(["-c", show], **{**PRODUCTION, "DATABASE_URL": url})
+    assert given.stdout.strip() == "-c statement_timeout=5000 -c jit=off", given.stderr
+    chosen = _run(
+        ["-c", show],
+        **{**PRODUCTION, "DATABASE_URL": url.replace("statement_timeout%3D5000", "jit%3Don")},
+    )
+    assert chosen.stdout.strip() == "-c jit=on", chosen.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_connection_has_jit_off():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
