@@ -121,10 +121,11 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        limited = self.object_list[: self.count_limit + 1]
-        if isinstance(limited, QuerySet):
-            return limited.count()  # SELECT COUNT(*) FROM (… LIMIT n)
-        return len(limited)
+        if isinstance(self.object_list, QuerySet):
+            # SELECT COUNT(*) FROM (… LIMIT n), unordered: any n rows tell the count, and an
+            # ORDER BY made the database sort every match before it could stop at n.
+            return self.object_list.order_by()[: self.count_limit + 1].count()
+        return len(self.object_list[: self.count_limit + 1])
 
     @cached_property
     def count(self) -> int:

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce, NullIf
 from orgchart.selectors import Grants, grants_of
 
 from ..models import Document, Receipt, fold
-from .visibility import incoming_receipts, visible_documents
+from .visibility import incoming_receipts, received_copies_q, visible_documents
 
 #: What a result is: one of the caller's documents or a copy that arrived.
 RESULT_KINDS = (("document", "document"), ("receipt", "receipt"))
@@ -77,9 +77,8 @@ def search(user, q: str, grants: Grants | None = None):
     g = grants if grants is not None else grants_of(user)
     arrived = incoming_receipts(user, g)
     # A document that reaches the caller only as a recipient is found as its receipt.
-    only_received = arrived.filter(document__isnull=False).values("document_id")
     documents = matching_documents(visible_documents(user, g), q).filter(
-        Q(issuer_id__in=sorted(g.member_of)) | ~Q(pk__in=only_received)
+        Q(issuer_id__in=sorted(g.member_of)) | ~received_copies_q(user, g)
     )
     typed = _cleaned(q).strip()
     documents_rows = documents.order_by().annotate(

@@ -131,6 +131,33 @@ def incoming_receipts(user, grants: Grants | None = None) -> QuerySet[Receipt]:
     )
 
 
+def received_copies_q(user, grants: Grants | None = None) -> Q:
+    """A filter on documents: those that reach the caller as a copy, the documents of
+    ``incoming_receipts`` — exactly so for documents issued outside the caller's
+    organisations, the only ones search asks it of (a test holds the two together).
+
+    Three id subqueries, each on its own index (the arrived copies of the caller's
+    organisations, the caller's assignments, the caller's handling): asked as the one OR of
+    ``incoming_receipts``, PostgreSQL joined every copy to its document first (140 ms per
+    worker at 50,000 documents)."""
+    g = grants if grants is not None else grants_of(user)
+    copies = Receipt.objects.filter(document__isnull=False)
+    arrived = copies.filter(organization_id__in=sorted(g.member_of)).exclude(status=R.PENDING)
+    handlers = sorted(g.orgs_with(*queue_roles(RECEIPT)))
+    return (
+        Q(
+            pk__in=arrived.filter(
+                Q(document__secrecy=Secrecy.NORMAL)
+                | Q(organization_id__in=handlers)
+                # incoming_receipts keeps the copies of what the caller drafted (issuer side).
+                | Q(document__drafter_id=user.pk)
+            ).values("document_id")
+        )
+        | Q(pk__in=copies.filter(assignee_id=user.pk).values("document_id"))
+        | Q(pk__in=handled_by(user).filter(document__isnull=False).values("document_id"))
+    )
+
+
 def is_visible(user, obj, grants: Grants | None = None) -> bool:
     """Whether ``user`` sees this one object. The plainest cases — the first clauses of
     ``visible_documents``/``visible_receipts``: the drafter, an ordinary document's own

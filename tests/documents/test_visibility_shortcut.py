@@ -42,3 +42,33 @@ def test_the_shortcut_never_shows_what_the_sql_hides(world):
                 assert receipt.pk in seen_receipts, (person.username, receipt.pk)
                 checked += 1
     assert checked > 50
+
+
+def test_received_copies_name_the_documents_of_the_incoming_copies(world):
+    """Search keeps a document issued outside the caller's organisations off its document
+    rows when it reaches the caller as a copy: ``received_copies_q`` says which, and must
+    name exactly the documents of ``incoming_receipts`` there, secret ones, assigned and
+    handled ones included."""
+    from documents.selectors.visibility import incoming_receipts, received_copies_q
+
+    for state in ("issued", "dispatched"):
+        advance(new_draft(title=f"Thường {state}"), state)
+        advance(new_draft(title=f"Mật {state}", secrecy="mat"), state)
+    done = advance(new_draft(title="Hoàn thành"), "dispatched")
+    for receipt in Receipt.objects.filter(status="pending"):
+        services.deliver(receipt=receipt)
+    settle_all(done)  # assigned and handled copies
+    people = list(get_user_model().objects.filter(memberships__isnull=False).distinct())
+    compared = 0
+    for person in people:
+        grants = grants_of(person)
+        outside = Document.objects.exclude(issuer_id__in=sorted(grants.member_of))
+        expected = set(
+            incoming_receipts(person, grants)
+            .filter(document__in=outside)
+            .values_list("document_id", flat=True)
+        )
+        named = set(outside.filter(received_copies_q(person, grants)).values_list("pk", flat=True))
+        assert named == expected, person.username
+        compared += len(expected)
+    assert compared > 20
