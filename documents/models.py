@@ -20,14 +20,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from orgchart.models import Organization, OrganizationKind
 
 from .choices import AuthorityPrefix, Direction, DocType, Secrecy, SignatureStatus, Urgency
-from .lifecycle import (
-    ACTION_PURPOSES,
-    DOCUMENT,
-    RECEIPT,
-    DocumentStatus,
-    Purpose,
-    ReceiptStatus,
-)
+from .lifecycle import ACTION_PURPOSES, DOCUMENT, RECEIPT, DocumentStatus, Purpose, ReceiptStatus
 from .searchtext import compose, fold  # noqa: F401 - where callers have always found fold
 
 S = DocumentStatus
@@ -577,7 +570,11 @@ class AuditEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["chain", "position"], name="audit_chain_position")
         ]
-        indexes = [models.Index(fields=["document", "seq"]), models.Index(fields=["receipt"])]
+        # Nhật ký walks an organisation's events, and its refusals, newest first.
+        indexes = [models.Index(fields=["document", "seq"]), models.Index(fields=["receipt"])] + [
+            models.Index(fields=f, name=f"audit_{'_'.join(f)}")
+            for f in (["organization", "seq"], ["organization", "action", "seq"])
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
