@@ -145,7 +145,8 @@ class Document(ConcurrentTransitionMixin, models.Model):
                 name="document_number_has_book",
             ),
         ]
-        indexes = [models.Index(fields=["issuer", "status"])]
+        # created_at: the lists walk newest first and stop at their page.
+        indexes = [models.Index(fields=f) for f in (["issuer", "status"], ["created_at", "id"])]
 
     def __str__(self) -> str:
         return f"{self.symbol or self.get_doc_type_display()}: {self.title}"
@@ -433,6 +434,7 @@ class Receipt(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["document", "status"]),
             models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["created_at", "id"]),  # the lists, newest first
         ]
 
     def __str__(self) -> str:
