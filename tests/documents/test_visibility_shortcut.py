@@ -72,3 +72,32 @@ def test_received_copies_name_the_documents_of_the_incoming_copies(world):
         assert named == expected, person.username
         compared += len(expected)
     assert compared > 20
+
+
+def test_received_copies_keep_a_copy_of_what_the_caller_drafted(world):
+    """The drafter of a secret plan moves to a ward it was sent to, without a handling role
+    there: the ward's copy is hers as its drafter, and so among her received copies."""
+    import datetime
+
+    from django.utils import timezone
+
+    from documents.selectors.visibility import incoming_receipts, received_copies_q
+    from orgchart.models import Membership, Organization, Position, Role
+    from tests.support import receipt_for, user
+
+    secret = advance(new_draft(title="Mật", secrecy="mat"), "dispatched")
+    for receipt in Receipt.objects.filter(status="pending"):
+        services.deliver(receipt=receipt)
+    drafter = user("soanthao")
+    Membership.objects.filter(user=drafter).update(
+        valid_to=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    position = Position.objects.create(name="Cán bộ soạn thảo (thử)")
+    position.roles.add(Role.objects.get(code="drafter"))
+    Membership.objects.create(
+        user=drafter, organization=Organization.objects.get(code="bacson"), position=position
+    )
+    grants = grants_of(drafter)
+    copy = receipt_for(secret, "bacson")
+    assert incoming_receipts(drafter, grants).filter(pk=copy.pk).exists()
+    assert Document.objects.filter(pk=secret.pk).filter(received_copies_q(drafter, grants)).exists()
