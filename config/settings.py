@@ -6,6 +6,7 @@ what a production must not run on (config/checks.py: SQLite, eager Celery, conso
 `make run` sets DEBUG=1 for the embedded demo (SQLite, eager Celery, console e-mail).
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -145,10 +146,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query to machine code once its estimated cost passes
     # jit_above_cost; the visibility filters' many branches estimate high, so a search at
     # 50,000 documents spent 1.6 s of its 1.9 s compiling (bench/README.md). Pages run short
-    # queries: compiling never pays here. A URL's own ``options`` are kept.
+    # queries: compiling never pays here. A URL that sets jit itself is obeyed; behind a pooler
+    # that refuses the ``options`` start-up parameter, DATABASE_JIT_OFF=False (and set jit in
+    # postgresql.conf instead).
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    if "jit" not in options.get("options", ""):
-        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    given = options.get("options", "")
+    if env.bool("DATABASE_JIT_OFF", default=True) and not re.search(r"\bjit\s*=", given, re.I):
+        options["options"] = f"{given} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one failing
     # with "database is locked" halfway through; WAL lets readers go on meanwhile.

@@ -135,8 +135,9 @@ class BoundedPaginator(Paginator):
     def exact(self) -> bool:
         """Whether ``count`` is every row, not the limit (nor where a bounded walk of
         ``Sifted`` rows stopped)."""
+        counted = self._counted  # first: counting is what walks Sifted rows
         truncated = isinstance(self.object_list, Sifted) and self.object_list.truncated
-        return self._counted <= self.count_limit and not truncated
+        return counted <= self.count_limit and not truncated
 
     @property
     def count_label(self) -> str:
