@@ -10,8 +10,10 @@ long as there are rows, reached by "Trang sau" or ``next``. Screens and the API 
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Sequence
+from itertools import groupby
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -92,6 +94,56 @@ class Sifted:
         return self.kept[index]
 
 
+class Merged:
+    """The rows of several ordered querysets ("parts") as one list in ``key`` order: a slice
+    reads each part up to the slice's stop and merges them.
+
+    For a list whose rows are a union no one index can serve (search's documents and the
+    caller's copies by three ways): as one SQL union the database read every row of the
+    branches it could not start from an index, while each part alone is ranked, sorted and
+    cut to the page from its own. Parts may overlap: rows with the same ``key`` are the same
+    row, kept once. ``count(n)`` says how many rows there are, up to ``n``."""
+
+    ordered = True
+
+    def __init__(
+        self,
+        parts: Sequence[QuerySet],
+        key: Callable[[Any], Any],
+        count: Callable[[int], int],
+    ) -> None:
+        self.parts = parts
+        self.key = key
+        self.count = count
+
+    def bounded_count(self, limit: int) -> int:
+        return self.count(limit)
+
+    def _head(self, stop: int | None) -> list[Any]:
+        """The first ``stop`` rows (every row for None), in one query per part: the first
+        ``stop`` rows of the union are among the first ``stop`` of each part."""
+        read = [list(part if stop is None else part[:stop]) for part in self.parts]
+        merged = heapq.merge(*read, key=self.key)
+        rows = [next(same) for _, same in groupby(merged, self.key)]
+        return rows if stop is None else rows[:stop]
+
+    def __iter__(self):
+        return iter(self._head(None))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.start or 0, index.stop, index.step
+            if stop is None or start < 0 or stop < 0 or step not in (None, 1):
+                raise ValueError("Merged rows are sliced forward from a bounded stop.")
+            return self._head(stop)[start:stop]
+        if index < 0:
+            raise ValueError("Merged rows are indexed from the start.")
+        rows = self._head(index + 1)
+        if index >= len(rows):
+            raise IndexError(index)
+        return rows[index]
+
+
 class BoundedPage(Page):
     paginator: BoundedPaginator
 
@@ -121,6 +173,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
+        if isinstance(self.object_list, Merged):
+            return self.object_list.bounded_count(self.count_limit + 1)
         if isinstance(self.object_list, QuerySet):
             # SELECT COUNT(*) FROM (… LIMIT n), unordered: any n rows tell the count, and an
             # ORDER BY made the database sort every match before it could stop at n.

@@ -16,13 +16,21 @@ sender), then what matched only in the body or a file; the newest first within a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from orgchart.selectors import Grants, grants_of
 
 from ..models import Document, Receipt, fold
-from .visibility import incoming_receipts, received_copies_q, visible_documents
+from ..paging import Merged
+from .visibility import (
+    incoming_receipt_parts,
+    incoming_receipts,
+    received_copies_q,
+    visible_documents,
+)
 
 #: What a result is: one of the caller's documents or a copy that arrived.
 RESULT_KINDS = (("document", "document"), ("receipt", "receipt"))
@@ -41,13 +49,18 @@ def words(q: str) -> list[str]:
     return fold(_cleaned(q)).split()[:MAX_WORDS]
 
 
-def matching_documents(documents: QuerySet[Document], q: str) -> QuerySet[Document]:
+def matching_documents(documents: QuerySet, q: str) -> QuerySet:
+    """The rows of ``documents`` (or of outside copies) whose folded text has every word."""
     for word in words(q):
         documents = documents.filter(search_text__contains=word)
     return documents
 
 
 def matching_receipts(receipts: QuerySet[Receipt], q: str) -> QuerySet[Receipt]:
+    """A system document's copy matches by its document's text, a copy from outside by its
+    own (the sender's fields and files), tested on each row in hand: the copies come from
+    their own indexes (``incoming_receipt_parts``), and an id subquery of the matching
+    documents would read every one of them first."""
     for word in words(q):
         receipts = receipts.filter(
             Q(document__search_text__contains=word) | Q(search_text__contains=word)
@@ -68,55 +81,100 @@ def _rank(symbol: Q, title_words: list[Q]) -> Case:
     )
 
 
-def search(user, q: str, grants: Grants | None = None):
+#: What a result shows, the same for both kinds.
+COLUMNS = ("kind", "pk", "shown_title", "shown_symbol", "status", "rank", "at", "shown_document")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _order(row: dict) -> tuple:
+    """The order of results: by rank, the newest first, documents before copies, then the
+    larger id first (``rank, -at, kind, -pk``, as ``search_union`` sorts)."""
+    at = (row["at"] - _EPOCH) // timedelta(microseconds=1)
+    return (row["rank"], -at, row["kind"], -row["pk"])
+
+
+def search(user, q: str, grants: Grants | None = None) -> Merged | QuerySet:
     """Rows ``{kind, id, title, symbol, status, rank, at, document_id}`` for ``q``, best first
-    (the module's ranks). Empty for an empty query."""
+    (the module's ranks). Empty for an empty query.
+
+    Read as parts merged in Python (``paging.Merged``): the documents, and the copies of each
+    of ``incoming_receipt_parts``, each part ranked and cut to the page by the database from
+    its own index. As one union the copies' half was the one OR of ``incoming_receipts``,
+    which read every copy there is. The rows and their order are ``search_union``'s (a test
+    holds the two together)."""
     found = words(q)
     if not found:
         return Document.objects.none().values("pk")
     g = grants if grants is not None else grants_of(user)
-    arrived = incoming_receipts(user, g)
+    documents_rows = _document_rows(user, q, g)
+    receipt_parts = [_receipt_rows(part, q) for part in incoming_receipt_parts(user, g)]
+    # One query per part, each ranked and sorted by the database and cut to the page.
+    parts = [
+        rows.order_by("rank", "-at", "-pk").values(*COLUMNS)
+        for rows in (documents_rows, *receipt_parts)
+    ]
+
+    def count(limit: int) -> int:
+        documents = documents_rows.order_by()[:limit].count()
+        if documents >= limit:
+            return documents
+        # The copies once each (a copy assigned to the caller at the caller's organisation
+        # is in two parts): UNION, each part from its own index.
+        first, *others = (part.order_by().values("pk") for part in receipt_parts)
+        return documents + first.union(*others)[: limit - documents].count()
+
+    return Merged(parts, key=_order, count=count)
+
+
+def search_union(user, q: str, grants: Grants | None = None) -> QuerySet:
+    """The same rows as ``search``, as one sorted query of ``incoming_receipts``."""
+    if not words(q):
+        return Document.objects.none().values("pk")
+    g = grants if grants is not None else grants_of(user)
+    receipts = _receipt_rows(incoming_receipts(user, g), q).values(*COLUMNS)
+    return (
+        _document_rows(user, q, g)
+        .values(*COLUMNS)
+        .union(receipts, all=True)
+        .order_by("rank", "-at", "kind", "-pk")
+    )
+
+
+def _document_rows(user, q: str, g: Grants) -> QuerySet:
+    found = words(q)
     # A document that reaches the caller only as a recipient is found as its receipt.
     documents = matching_documents(visible_documents(user, g), q).filter(
         Q(issuer_id__in=sorted(g.member_of)) | ~received_copies_q(user, g)
     )
-    typed = _cleaned(q).strip()
-    documents_rows = documents.order_by().annotate(
+    return documents.order_by().annotate(
         kind=Value("document", output_field=CharField()),
-        rank=_rank(Q(symbol__istartswith=typed), [Q(title_text__contains=w) for w in found]),
+        rank=_rank(Q(symbol__istartswith=_typed(q)), [Q(title_text__contains=w) for w in found]),
         shown_title=F("title"),
         shown_symbol=F("symbol"),
         at=F("created_at"),
         shown_document=F("pk"),
     )
+
+
+def _receipt_rows(receipts: QuerySet[Receipt], q: str) -> QuerySet:
+    typed = _typed(q)
     symbol = Coalesce(NullIf(F("document__symbol"), Value("")), F("sender_symbol"))
-    receipt_rows = (
-        matching_receipts(arrived, q)
+    return (
+        matching_receipts(receipts, q)
         .order_by()
         .annotate(
             kind=Value("receipt", output_field=CharField()),
             shown_symbol=symbol,
             rank=_rank(
                 Q(document__symbol__istartswith=typed) | Q(sender_symbol__istartswith=typed),
-                [Q(document__title_text__contains=w) | Q(title_text__contains=w) for w in found],
+                [Q(document__title_text__contains=w) | Q(title_text__contains=w) for w in words(q)],
             ),
             shown_title=Coalesce(F("document__title"), F("sender_title")),
             at=F("created_at"),
             shown_document=F("document_id"),
         )
     )
-    columns = (
-        "kind",
-        "pk",
-        "shown_title",
-        "shown_symbol",
-        "status",
-        "rank",
-        "at",
-        "shown_document",
-    )
-    return (
-        documents_rows.values(*columns)
-        .union(receipt_rows.values(*columns), all=True)
-        .order_by("rank", "-at", "kind", "-pk")
-    )
+
+
+def _typed(q: str) -> str:
+    return _cleaned(q).strip()

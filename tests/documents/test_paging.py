@@ -149,3 +149,24 @@ def test_a_walk_stops_at_its_read_limit_and_says_so(twelve, monkeypatch):
     assert not paginator.exact and paginator.count_label == f"{paginator.count}+"
     last = paginator.page(paginator.num_pages)
     assert not last.has_next() and last.pages_label.endswith("+")
+
+
+def test_merged_parts_keep_an_overlapping_row_once_and_slice_like_the_union(twelve):
+    from documents.models import Document
+    from documents.paging import Merged
+
+    pks = sorted(Document.objects.values_list("pk", flat=True))
+    assert len(pks) >= 12
+    halves = (pks[: len(pks) * 2 // 3], pks[len(pks) // 3 :])  # overlapping in the middle
+
+    def part(ids):
+        return Document.objects.filter(pk__in=ids).order_by("-pk").values("pk")
+
+    merged = Merged([part(ids) for ids in halves], key=lambda row: -row["pk"], count=len)
+    union = sorted(set(pks), reverse=True)
+    assert [row["pk"] for row in merged] == union
+    for start, stop in ((0, 1), (0, 3), (1, 4), (2, len(union) + 5)):
+        assert [row["pk"] for row in merged[start:stop]] == union[start:stop]
+    assert merged[len(union) - 1]["pk"] == union[-1]
+    with pytest.raises(IndexError):
+        merged[len(union)]

@@ -81,7 +81,11 @@ def test_received_copies_keep_a_copy_of_what_the_caller_drafted(world):
 
     from django.utils import timezone
 
-    from documents.selectors.visibility import incoming_receipts, received_copies_q
+    from documents.selectors.visibility import (
+        incoming_receipt_parts,
+        incoming_receipts,
+        received_copies_q,
+    )
     from orgchart.models import Membership, Organization, Position, Role
     from tests.support import receipt_for, user
 
@@ -101,3 +105,37 @@ def test_received_copies_keep_a_copy_of_what_the_caller_drafted(world):
     copy = receipt_for(secret, "bacson")
     assert incoming_receipts(drafter, grants).filter(pk=copy.pk).exists()
     assert Document.objects.filter(pk=secret.pk).filter(received_copies_q(drafter, grants)).exists()
+    # Search's parts of the copies find it too (only the issuer side's arm lets it in).
+    assert any(p.filter(pk=copy.pk).exists() for p in incoming_receipt_parts(drafter, grants))
+
+
+def test_the_incoming_parts_are_exactly_the_incoming_copies(world):
+    """Search reads the caller's copies as three parts, each from its own index: together
+    they must be ``incoming_receipts``, no more and no less, for every person — secret,
+    assigned and handled copies and copies from outside included."""
+    from documents.selectors.visibility import incoming_receipt_parts, incoming_receipts
+
+    for state in ("issued", "dispatched"):
+        advance(new_draft(title=f"Thường {state}"), state)
+        advance(new_draft(title=f"Mật {state}", secrecy="mat"), state)
+    done = advance(new_draft(title="Hoàn thành"), "dispatched")
+    for receipt in Receipt.objects.filter(status="pending"):
+        services.deliver(receipt=receipt)
+    settle_all(done)
+    services.register_incoming(
+        actor=get_user_model().objects.get(username="vt.bacson"),
+        organization="bacson",
+        sender_name="Sở Nội vụ",
+        sender_symbol="1/SNV",
+        sender_date=done.created_at.date(),
+        title="Công văn giấy",
+    )
+    people = list(get_user_model().objects.filter(memberships__isnull=False).distinct())
+    compared = 0
+    for person in people:
+        grants = grants_of(person)
+        expected = set(incoming_receipts(person, grants).values_list("pk", flat=True))
+        parts = [set(p.values_list("pk", flat=True)) for p in incoming_receipt_parts(person)]
+        assert set().union(*parts) == expected, person.username
+        compared += len(expected)
+    assert compared > 20
