@@ -115,13 +115,12 @@ def search(user, q: str, grants: Grants | None = None) -> Merged | QuerySet:
     ]
 
     def count(limit: int) -> int:
+        # Both halves always, so that a page's queries do not depend on how much matched.
         documents = documents_rows.order_by()[:limit].count()
-        if documents >= limit:
-            return documents
         # The copies once each (a copy assigned to the caller at the caller's organisation
         # is in two parts): UNION, each part from its own index.
         first, *others = (part.order_by().values("pk") for part in receipt_parts)
-        return documents + first.union(*others)[: limit - documents].count()
+        return documents + first.union(*others)[: max(limit - documents, 1)].count()
 
     return Merged(parts, key=_order, count=count)
 
