@@ -102,13 +102,16 @@ class Merged:
     caller's copies by three ways): as one SQL union the database read every row of the
     branches it could not start from an index, while each part alone is ranked, sorted and
     cut to the page from its own. Parts may overlap: rows with the same ``key`` are the same
-    row, kept once. ``count(n)`` says how many rows there are, up to ``n``."""
+    row, kept once. A part may be a sequence of querysets read one after the other, each only
+    for what the ones before it could not fill (a search's ranks: the titles' matches fill a
+    page before the bodies' are asked). ``count(n)`` says how many rows there are, up to
+    ``n``."""
 
     ordered = True
 
     def __init__(
         self,
-        parts: Sequence[QuerySet],
+        parts: Sequence[QuerySet | Sequence[QuerySet]],
         key: Callable[[Any], Any],
         count: Callable[[int], int],
     ) -> None:
@@ -122,7 +125,7 @@ class Merged:
     def _head(self, stop: int | None) -> list[Any]:
         """The first ``stop`` rows (every row for None), in one query per part: the first
         ``stop`` rows of the union are among the first ``stop`` of each part."""
-        read = [list(part if stop is None else part[:stop]) for part in self.parts]
+        read = [_read(part, stop) for part in self.parts]
         merged = heapq.merge(*read, key=self.key)
         rows = [next(same) for _, same in groupby(merged, self.key)]
         return rows if stop is None else rows[:stop]
@@ -142,6 +145,17 @@ class Merged:
         if index >= len(rows):
             raise IndexError(index)
         return rows[index]
+
+
+def _read(part: QuerySet | Sequence[QuerySet], stop: int | None) -> list[Any]:
+    if isinstance(part, QuerySet):
+        return list(part if stop is None else part[:stop])
+    rows: list[Any] = []
+    for each in part:
+        if stop is not None and len(rows) >= stop:
+            break
+        rows += _read(each, None if stop is None else stop - len(rows))
+    return rows
 
 
 class BoundedPage(Page):

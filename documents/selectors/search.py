@@ -108,10 +108,19 @@ def search(user, q: str, grants: Grants | None = None) -> Merged | QuerySet:
     g = grants if grants is not None else grants_of(user)
     documents_rows = _document_rows(user, q, g)
     receipt_parts = [_receipt_rows(part, q) for part in incoming_receipt_parts(user, g)]
-    # One query per part, each ranked and sorted by the database and cut to the page.
-    parts = [
-        rows.order_by("rank", "-at", "-pk").values(*COLUMNS)
-        for rows in (documents_rows, *receipt_parts)
+    # The documents rank by rank, each newest first, so that a word in most titles is read
+    # down the (created_at, id) index and stops at the page; the copies one query per part,
+    # ranked and sorted by the database (a part is one organisation's copies or fewer).
+    symbol, title = _symbol_q(q), _title_q(q)
+    by_rank = [
+        documents_rows.filter(symbol),
+        documents_rows.exclude(symbol).filter(title),
+        documents_rows.exclude(symbol).exclude(title),
+    ]
+    ranked: list[QuerySet] = [rows.order_by("-at", "-pk").values(*COLUMNS) for rows in by_rank]
+    parts: list[QuerySet | list[QuerySet]] = [
+        ranked,
+        *(rows.order_by("rank", "-at", "-pk").values(*COLUMNS) for rows in receipt_parts),
     ]
 
     def count(limit: int) -> int:
@@ -140,14 +149,13 @@ def search_union(user, q: str, grants: Grants | None = None) -> QuerySet:
 
 
 def _document_rows(user, q: str, g: Grants) -> QuerySet:
-    found = words(q)
     # A document that reaches the caller only as a recipient is found as its receipt.
     documents = matching_documents(visible_documents(user, g), q).filter(
         Q(issuer_id__in=sorted(g.member_of)) | ~received_copies_q(user, g)
     )
     return documents.order_by().annotate(
         kind=Value("document", output_field=CharField()),
-        rank=_rank(Q(symbol__istartswith=_typed(q)), [Q(title_text__contains=w) for w in found]),
+        rank=_rank(_symbol_q(q), [_title_q(q)]),
         shown_title=F("title"),
         shown_symbol=F("symbol"),
         at=F("created_at"),
@@ -173,6 +181,14 @@ def _receipt_rows(receipts: QuerySet[Receipt], q: str) -> QuerySet:
             shown_document=F("document_id"),
         )
     )
+
+
+def _symbol_q(q: str) -> Q:
+    return Q(symbol__istartswith=_typed(q))
+
+
+def _title_q(q: str) -> Q:
+    return Q(*[Q(title_text__contains=word) for word in words(q)])
 
 
 def _typed(q: str) -> str:
