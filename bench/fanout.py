@@ -26,6 +26,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,6 +61,9 @@ def setup_django(broker: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # The demo is loaded here, which only development mode allows (the workers run without).
     os.environ.setdefault("DEBUG", "True")
+    # The demo signers sign with keys of their own: a key store of the run's own, read by the
+    # workers too (they verify the signatures on arrival), never the developer's var/pki.
+    os.environ["SIGNING_KEYSTORE_DIR"] = tempfile.mkdtemp(prefix="fanout-pki-")
     import django
     from django.conf import settings
 
@@ -250,10 +254,12 @@ def main(argv=None) -> None:
     from django.db import connection
 
     from documents import demo
+    from documents.signing.pki import init_demo_pki
 
     redis.Redis.from_url(broker).flushdb()
     with throwaway_database() as name:
         demo.load()
+        init_demo_pki()
         orgs = make_recipients(args.recipients)
         settings.DEBUG = False  # production runs without per-query logging
         plan = [(args.small, args.workers[0])] + [(args.recipients, w) for w in args.workers]

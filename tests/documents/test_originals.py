@@ -319,3 +319,27 @@ def test_a_recipient_downloads_the_attachment_as_the_organisation_sealed_it(worl
     assert response.status_code == 200
     assert hashlib.sha256(body).hexdigest() == SignedPdf.objects.get(attachment=attachment).sha256
     assert verify_pdf(body).signers == [ORG_NAME]
+
+
+def test_one_verification_answers_every_chunk_of_a_fan_out_and_a_changed_file_is_read_again(
+    world, monkeypatch
+):
+    """Every chunk of a fan-out delivers the same original: verifying it once per chunk made
+    delivery slower the more recipients a document had (its Nơi nhận list is in the PDF)."""
+    from django.core.cache import cache
+
+    from documents.services import electronic
+
+    cache.clear()
+    calls = []
+    real = electronic.verify_pdf
+    monkeypatch.setattr(electronic, "verify_pdf", lambda pdf: calls.append(1) or real(pdf))
+    issued = advance(world.seed_plan(), "issued")
+    row = original(issued, OriginalKind.ISSUED)
+    assert [electronic.arrival_status(issued, {}) for _chunk in range(3)] == ["valid"] * 3
+    assert len(calls) == 1
+    changed = tampered(row.read())
+    with open(row.file.path, "wb") as handle:  # changed on disk: what was read is verified
+        handle.write(changed)
+    assert electronic.arrival_status(issued, {}) == "invalid"
+    assert len(calls) == 2
