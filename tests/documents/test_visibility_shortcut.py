@@ -44,21 +44,28 @@ def test_the_shortcut_never_shows_what_the_sql_hides(world):
     assert checked > 50
 
 
-def test_received_copies_name_the_documents_of_the_incoming_copies(world):
-    """Search keeps a document issued outside the caller's organisations off its document
-    rows when it reaches the caller as a copy: ``received_copies_q`` says which, and must
-    name exactly the documents of ``incoming_receipts`` there, secret ones, assigned and
-    handled ones included."""
-    from documents.selectors.visibility import incoming_receipts, received_copies_q
-
+@pytest.fixture
+def copies(world):
+    """Ordinary and secret documents delivered, one settled (assigned and handled copies);
+    every person of the org chart."""
     for state in ("issued", "dispatched"):
         advance(new_draft(title=f"Thường {state}"), state)
         advance(new_draft(title=f"Mật {state}", secrecy="mat"), state)
     done = advance(new_draft(title="Hoàn thành"), "dispatched")
     for receipt in Receipt.objects.filter(status="pending"):
         services.deliver(receipt=receipt)
-    settle_all(done)  # assigned and handled copies
-    people = list(get_user_model().objects.filter(memberships__isnull=False).distinct())
+    settle_all(done)
+    return done, list(get_user_model().objects.filter(memberships__isnull=False).distinct())
+
+
+def test_received_copies_name_the_documents_of_the_incoming_copies(copies):
+    """Search keeps a document issued outside the caller's organisations off its document
+    rows when it reaches the caller as a copy: ``received_copies_q`` says which, and must
+    name exactly the documents of ``incoming_receipts`` there, secret ones, assigned and
+    handled ones included."""
+    from documents.selectors.visibility import incoming_receipts, received_copies_q
+
+    _done, people = copies
     compared = 0
     for person in people:
         grants = grants_of(person)
@@ -109,19 +116,13 @@ def test_received_copies_keep_a_copy_of_what_the_caller_drafted(world):
     assert any(p.filter(pk=copy.pk).exists() for p in incoming_receipt_parts(drafter, grants))
 
 
-def test_the_incoming_parts_are_exactly_the_incoming_copies(world):
+def test_the_incoming_parts_are_exactly_the_incoming_copies(copies):
     """Search reads the caller's copies as three parts, each from its own index: together
     they must be ``incoming_receipts``, no more and no less, for every person — secret,
     assigned and handled copies and copies from outside included."""
     from documents.selectors.visibility import incoming_receipt_parts, incoming_receipts
 
-    for state in ("issued", "dispatched"):
-        advance(new_draft(title=f"Thường {state}"), state)
-        advance(new_draft(title=f"Mật {state}", secrecy="mat"), state)
-    done = advance(new_draft(title="Hoàn thành"), "dispatched")
-    for receipt in Receipt.objects.filter(status="pending"):
-        services.deliver(receipt=receipt)
-    settle_all(done)
+    done, people = copies
     services.register_incoming(
         actor=get_user_model().objects.get(username="vt.bacson"),
         organization="bacson",
@@ -130,7 +131,6 @@ def test_the_incoming_parts_are_exactly_the_incoming_copies(world):
         sender_date=done.created_at.date(),
         title="Công văn giấy",
     )
-    people = list(get_user_model().objects.filter(memberships__isnull=False).distinct())
     compared = 0
     for person in people:
         grants = grants_of(person)
