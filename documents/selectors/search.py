@@ -97,11 +97,11 @@ def search(user, q: str, grants: Grants | None = None) -> Merged | QuerySet:
     """Rows ``{kind, id, title, symbol, status, rank, at, document_id}`` for ``q``, best first
     (the module's ranks). Empty for an empty query.
 
-    Read as parts merged in Python (``paging.Merged``): the documents, and the copies of each
-    of ``incoming_receipt_parts``, each part ranked and cut to the page by the database from
-    its own index. As one union the copies' half was the one OR of ``incoming_receipts``,
-    which read every copy there is. The rows and their order are ``search_union``'s (a test
-    holds the two together)."""
+    Read as parts merged in Python (``paging.Merged``): the documents rank by rank, and the
+    copies of each of ``incoming_receipt_parts``, each cut to the page by the database. As one
+    union sorted by rank, the copies' half was the one OR of ``incoming_receipts``, which read
+    every copy there is, and the documents' half ranked every match before its LIMIT. The
+    rows and their order are ``search_union``'s (a test holds the two together)."""
     found = words(q)
     if not found:
         return Document.objects.none().values("pk")
@@ -124,7 +124,7 @@ def search(user, q: str, grants: Grants | None = None) -> Merged | QuerySet:
     ]
 
     def count(limit: int) -> int:
-        # Both halves always, so that a page's queries do not depend on how much matched.
+        # Both halves always, so that the count's queries do not depend on how much matched.
         documents = documents_rows.order_by()[:limit].count()
         # The copies once each (a copy assigned to the caller at the caller's organisation
         # is in two parts): UNION, each part from its own index.
