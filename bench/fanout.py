@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Fan-out: one document dispatched to 1,000 recipients, delivered by real Celery workers.
+"""Fan-out: one document dispatched to 1,000 and to 10,000 recipients, delivered by real
+Celery workers.
 
 Prints, for each run: the time of the dispatch transaction and the number of queries in it
 (which must not grow with the number of recipients: the receipts are one INSERT), the time
@@ -10,11 +11,11 @@ worker processes (``celery -A config worker --concurrency=1`` each) on Redis.
 It needs PostgreSQL (the workers share the database with this process) and Redis. It never
 touches real data: it creates a throwaway ``<name>_fanout_<pid>`` database beside the one
 DATABASE_URL names (default postgres://postgres@127.0.0.1:5432/vanban), migrates it, loads
-the demo plus 1,000 recipient organisations each with one clerk, and drops it at the end. The
+the demo plus 10,000 recipient organisations each with one clerk, and drops it at the end. The
 broker is a Redis database index of its own (default redis://127.0.0.1:6379/12), emptied
 first. See bench/README.md.
 
-    python bench/fanout.py [--recipients 1000] [--small 100] [--workers 1 2]
+    python bench/fanout.py [--recipients 10000] [--small 1000] [--workers 1 2]
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ DEFAULT_BROKER = "redis://127.0.0.1:6379/12"
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--recipients", type=int, default=1000)
-    parser.add_argument("--small", type=int, default=100, help="the smaller dispatch compared")
+    parser.add_argument("--recipients", type=int, default=10000)
+    parser.add_argument("--small", type=int, default=1000, help="the smaller dispatch compared")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait per run")
     return parser.parse_args(argv)
@@ -262,7 +263,7 @@ def main(argv=None) -> None:
         init_demo_pki()
         orgs = make_recipients(args.recipients)
         settings.DEBUG = False  # production runs without per-query logging
-        plan = [(args.small, args.workers[0])] + [(args.recipients, w) for w in args.workers]
+        plan = [(size, w) for size in (args.small, args.recipients) for w in args.workers]
         rows = []
         for index, (size, n_workers) in enumerate(plan, start=1):
             rows.append(run_one(issued(orgs[:size], index), n_workers, broker, args.timeout))
