@@ -21,9 +21,11 @@ first. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -64,7 +66,9 @@ def setup_django(broker: str) -> None:
     os.environ.setdefault("DEBUG", "True")
     # The demo signers sign with keys of their own: a key store of the run's own, read by the
     # workers too (they verify the signatures on arrival), never the developer's var/pki.
-    os.environ["SIGNING_KEYSTORE_DIR"] = tempfile.mkdtemp(prefix="fanout-pki-")
+    keystore = tempfile.mkdtemp(prefix="fanout-pki-")
+    atexit.register(shutil.rmtree, keystore, ignore_errors=True)
+    os.environ["SIGNING_KEYSTORE_DIR"] = keystore
     import django
     from django.conf import settings
 

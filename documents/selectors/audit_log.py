@@ -19,17 +19,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from orgchart.models import Membership, Organization, RoleCode
 from orgchart.selectors import Grants, grants_of
 
 from ..audit import SYSTEM_CHAIN, chain_key
-from ..models import AuditChain, AuditEvent, Document, ReceiptStatus, Secrecy
+from ..models import AuditChain, AuditEvent, Document
 from ..refusals import ACTION as REFUSED
 from .search import matching_documents
-from .visibility import visible_documents
+from .visibility import plainly_visible_q, visible_documents
 
 #: The events of the security tab: sign-ins and their failures, lock-outs, refused requests.
 SIGN_IN_VERBS = ("login", "logout", "login_failed", "locked_out", "login_failures_throttled")
@@ -84,20 +84,11 @@ def trail_events(user, filters: Filters, grants: Grants | None = None) -> QueryS
         return AuditEvent.objects.none()
     events = AuditEvent.objects.exclude(action__in=SECURITY_VERBS)
     if orgs is not None:
-        member = sorted(g.member_of)
-        normal = Q(document__secrecy=Secrecy.NORMAL)
-        # The plain cases first, from the event's own row (an ordinary document of the
-        # auditor's organisation, or its copy arrived there: ``plainly_visible``), so that
-        # the set of every visible document is built only if a page reaches another case.
+        # The plain cases first, from the event's own row, so that the set of every visible
+        # document is built only if a page reaches another case.
         events = events.filter(organization_id__in=orgs).filter(
             Q(document__isnull=True)
-            | (normal & Q(document__issuer_id__in=member))
-            | (
-                normal
-                & Q(receipt__document_id=F("document_id"))
-                & Q(receipt__organization_id__in=member)
-                & ~Q(receipt__status=ReceiptStatus.PENDING)
-            )
+            | plainly_visible_q(g, document="document", receipt="receipt")
             | Q(document__in=visible_documents(user, g).values("pk"))
         )
     if filters.person:

@@ -49,8 +49,7 @@ def words(q: str) -> list[str]:
     return fold(_cleaned(q)).split()[:MAX_WORDS]
 
 
-def matching_documents(documents: QuerySet, q: str) -> QuerySet:
-    """The rows of ``documents`` (or of outside copies) whose folded text has every word."""
+def matching_documents(documents: QuerySet[Document], q: str) -> QuerySet[Document]:
     for word in words(q):
         documents = documents.filter(search_text__contains=word)
     return documents
@@ -72,10 +71,10 @@ def matching_receipts(receipts: QuerySet[Receipt], q: str) -> QuerySet[Receipt]:
 SYMBOL, TITLE, CONTENT = 0, 1, 2
 
 
-def _rank(symbol: Q, title_words: list[Q]) -> Case:
+def _rank(symbol: Q, title: Q) -> Case:
     return Case(
         When(symbol, then=Value(SYMBOL)),
-        When(Q(*title_words), then=Value(TITLE)),
+        When(title, then=Value(TITLE)),
         default=Value(CONTENT),
         output_field=IntegerField(),
     )
@@ -155,7 +154,7 @@ def _document_rows(user, q: str, g: Grants) -> QuerySet:
     )
     return documents.order_by().annotate(
         kind=Value("document", output_field=CharField()),
-        rank=_rank(_symbol_q(q), [_title_q(q)]),
+        rank=_rank(_symbol_q(q), _title_q(q)),
         shown_title=F("title"),
         shown_symbol=F("symbol"),
         at=F("created_at"),
@@ -174,7 +173,12 @@ def _receipt_rows(receipts: QuerySet[Receipt], q: str) -> QuerySet:
             shown_symbol=symbol,
             rank=_rank(
                 Q(document__symbol__istartswith=typed) | Q(sender_symbol__istartswith=typed),
-                [Q(document__title_text__contains=w) | Q(title_text__contains=w) for w in words(q)],
+                Q(
+                    *[
+                        Q(document__title_text__contains=w) | Q(title_text__contains=w)
+                        for w in words(q)
+                    ]
+                ),
             ),
             shown_title=Coalesce(F("document__title"), F("sender_title")),
             at=F("created_at"),

@@ -9,7 +9,7 @@ through a share that ``shows_secret``.
 
 from __future__ import annotations
 
-from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models import BigIntegerField, F, Q, QuerySet
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
@@ -211,6 +211,22 @@ def plainly_visible(user, obj, grants: Grants) -> bool:
         obj.status != R.PENDING
         and obj.organization_id in grants.member_of
         and (obj.document_id is None or obj.document.secrecy == Secrecy.NORMAL)
+    )
+
+
+def plainly_visible_q(grants: Grants, *, document: str, receipt: str) -> Q:
+    """``plainly_visible``'s cases for a document, as a filter on rows that name a document
+    and maybe a copy of it (``document``, ``receipt``: the fields' paths): an ordinary
+    document of one of the person's organisations, or one whose copy named on the row has
+    arrived at one of them. Both are branches of ``visible_documents``, answered from the row
+    in hand, so that a list asks the whole filter only of the rows left over."""
+    member = sorted(grants.member_of)
+    normal = Q(**{f"{document}__secrecy": Secrecy.NORMAL})
+    return (normal & Q(**{f"{document}__issuer_id__in": member})) | (
+        normal
+        & Q(**{f"{receipt}__document_id": F(f"{document}_id")})
+        & Q(**{f"{receipt}__organization_id__in": member})
+        & ~Q(**{f"{receipt}__status": R.PENDING})
     )
 
 
